@@ -1,0 +1,62 @@
+using JasperFx.CodeGeneration;
+using JasperFx.Events.Daemon;
+using Marten;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+using Xylo.Api.Operations.Configuration;
+using Xylo.Projections;
+
+namespace Xylo.Api.Hosting;
+
+public static class CritterStackSetup
+{
+    public const string Schema = "xylo";
+
+    /// <summary>
+    /// Marten (event store + documents, schema xylo) and Wolverine (durable local queues, PostgreSQL
+    /// inbox/outbox in the same database, transactions applied automatically).
+    /// </summary>
+    public static WebApplicationBuilder AddXyloCritterStack(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddMarten(sp =>
+            {
+                var options = new StoreOptions();
+                var databaseUrl = sp.GetRequiredService<IConfiguration>()[XyloSecrets.DatabaseUrl]
+                    ?? throw new InvalidOperationException($"{XyloSecrets.DatabaseUrl} is not set");
+                options.Connection(ConnectionUrls.ToNpgsql(databaseUrl));
+                options.DatabaseSchemaName = Schema;
+                options.Events.DatabaseSchemaName = Schema;
+                options.Events.MetadataConfig.CorrelationIdEnabled = true;
+                options.Events.MetadataConfig.CausationIdEnabled = true;
+                options.Events.MetadataConfig.HeadersEnabled = true;
+                options.Events.MetadataConfig.UserNameEnabled = true;
+                options.AddXyloProjections();
+                return options;
+            })
+            .UseLightweightSessions()
+            .AddAsyncDaemon(DaemonMode.HotCold)
+            .ApplyAllDatabaseChangesOnStartup()
+            .IntegrateWithWolverine();
+
+        builder.Host.UseWolverine(options =>
+        {
+            options.ApplicationAssembly = typeof(Program).Assembly;
+            options.ServiceName = "xylo-api";
+            options.Policies.AutoApplyTransactions();
+            options.Policies.UseDurableLocalQueues();
+            options.Policies.UseDurableInboxOnAllListeners();
+            options.Policies.UseDurableOutboxOnAllSendingEndpoints();
+            options.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
+            options.UseRuntimeCompilation();
+        });
+        builder.Services.AddWolverineHttp();
+        return builder;
+    }
+
+    public static WebApplication MapXyloEndpoints(this WebApplication app)
+    {
+        app.MapWolverineEndpoints(options => options.MapConcurrencyFailuresToConflict());
+        return app;
+    }
+}

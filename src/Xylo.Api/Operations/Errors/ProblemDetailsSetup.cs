@@ -1,0 +1,18 @@
+using Xylo.Api.Operations.Logging;
+
+namespace Xylo.Api.Operations.Errors;
+
+public static class ProblemDetailsSetup
+{
+    /// <summary>RFC 9457 bodies for every error status, each carrying the trace and correlation ids an operator searches logs by.</summary>
+    public static IServiceCollection AddXyloProblemDetails(this IServiceCollection services) =>
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            if (CorrelationIdMiddleware.Get(context.HttpContext) is { } correlationId)
+            {
+                context.ProblemDetails.Extensions["correlationId"] = correlationId;
+            }
+
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+        });
+}

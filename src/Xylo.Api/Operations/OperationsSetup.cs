@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Scalar.AspNetCore;
+using Xylo.Api.Operations.Caching;
+using Xylo.Api.Operations.Configuration;
+using Xylo.Api.Operations.Errors;
+using Xylo.Api.Operations.Health;
+using Xylo.Api.Operations.Logging;
+using Xylo.Api.Operations.Metrics;
+using Xylo.Api.Operations.RateLimiting;
+using Xylo.Api.Operations.Security;
+
+namespace Xylo.Api.Operations;
+
+public static class OperationsSetup
+{
+    /// <summary>Configuration checks, logs, metrics, health, errors, rate limits, Redis and the API description.</summary>
+    public static WebApplicationBuilder AddXyloOperations(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<XyloSecrets>()
+            .Configure<IConfiguration>((secrets, configuration) => secrets.ReadFrom(configuration))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<XyloSecrets>, XyloSecretsValidator>();
+
+        builder.AddXyloLogging();
+        builder.Services.AddXyloProblemDetails();
+        builder.Services.AddXyloRedis();
+        builder.Services.AddXyloHealth();
+        builder.Services.AddXyloRateLimiting();
+        builder.Services.AddOpenApi();
+        DatabaseMetrics.EnsureListening();
+        return builder;
+    }
+
+    /// <summary>The request pipeline, outermost first.</summary>
+    public static WebApplication UseXyloOperations(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseMiddleware<CorrelationIdMiddleware>();
+        app.UseXyloRequestLogging();
+        app.UseMiddleware<HttpMetricsMiddleware>();
+        app.UseXyloSecurityHeaders();
+        if (app.Environment.IsDevelopment()) app.UseDeveloperExceptionPage();
+        else app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+
+        app.MapXyloHealth();
+        app.MapMetrics("/metrics").DisableRateLimiting();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", options => options.WithTitle("XYLO API").DisableDefaultFonts());
+        return app;
+    }
+}

@@ -1,0 +1,20 @@
+using JasperFx;
+using Xylo.Api.Hosting;
+using Xylo.Api.Operations;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Host.ApplyJasperFxExtensions();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
+builder.AddXyloOperations();
+builder.AddXyloCritterStack();
+
+var app = builder.Build();
+
+app.UseXyloOperations();
+app.MapXyloEndpoints();
+
+return await app.RunJasperFxCommands(args);
+
+/// <summary>The entry point, public so integration tests can boot the real host.</summary>
+public partial class Program;

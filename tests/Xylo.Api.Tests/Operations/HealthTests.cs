@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Alba;
+using Shouldly;
+using Xylo.Api.Tests.Support;
+
+namespace Xylo.Api.Tests.Operations;
+
+[Collection(AppCollection.Name)]
+public sealed class HealthTests(AppFixture fixture)
+{
+    [Fact]
+    public async Task Liveness_answers_without_touching_dependencies()
+    {
+        var result = await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url("/health");
+            s.StatusCodeShouldBeOk();
+        });
+
+        var body = JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement;
+        body.GetProperty("status").GetString().ShouldBe("Healthy");
+        body.GetProperty("checks").EnumerateObject().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Readiness_reports_postgresql_and_redis_healthy()
+    {
+        var result = await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url("/health/ready");
+            s.StatusCodeShouldBeOk();
+        });
+
+        var body = JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement;
+        body.GetProperty("status").GetString().ShouldBe("Healthy");
+        var checks = body.GetProperty("checks");
+        checks.GetProperty("postgresql").GetProperty("status").GetString().ShouldBe("Healthy");
+        checks.GetProperty("redis").GetProperty("status").GetString().ShouldBe("Healthy");
+    }
+}

@@ -1,0 +1,43 @@
+using Alba;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
+
+namespace Xylo.Api.Tests.Support;
+
+/// <summary>Boots the real Program against the test stack, with per-host settings layered on top.</summary>
+public static class XyloHost
+{
+    public const string Environment = "Testing";
+
+    public static Task<IAlbaHost> StartAsync(IDictionary<string, string?>? settings = null, string environment = Environment)
+    {
+        var merged = new Dictionary<string, string?>
+        {
+            ["DATABASE_URL"] = TestStack.DatabaseUrl,
+            ["REDIS_URL"] = TestStack.RedisUrl,
+            ["RateLimiting:PermitLimit"] = "100000",
+            ["RateLimiting:KeyPrefix"] = $"test:{Guid.NewGuid():N}",
+            ["Logs:Directory"] = NewLogDirectory(),
+            ["Logs:Console"] = "false",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) merged[key] = value;
+
+        return AlbaHost.For<Program>(builder =>
+        {
+            builder.UseEnvironment(environment);
+            foreach (var (key, value) in merged) builder.UseSetting(key, value);
+            builder.ConfigureServices(services =>
+            {
+                services.RunWolverineInSoloMode();
+                services.ConfigureWolverine(options => options.Discovery.IncludeAssembly(typeof(XyloHost).Assembly));
+            });
+        });
+    }
+
+    public static string NewLogDirectory() =>
+        Path.Combine(Path.GetTempPath(), "xylo-tests", Guid.NewGuid().ToString("N"));
+
+    public static string LogDirectory(this IAlbaHost host) =>
+        host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Logs:Directory"]!;
+}
