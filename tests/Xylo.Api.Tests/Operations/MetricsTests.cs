@@ -38,6 +38,7 @@ public sealed class MetricsTests(AppFixture fixture)
         text.ShouldNotContain("/no/such/route");
         text.ShouldContain("db_query_duration_seconds_bucket{operation=\"select\"");
         text.ShouldContain("redis_cache_hit_rate");
+        text.ShouldContain("xylo_rate_limit_fallback_total");
         text.ShouldContain("process_cpu_seconds_total");
         text.ShouldContain("dotnet_collection_count_total");
     }

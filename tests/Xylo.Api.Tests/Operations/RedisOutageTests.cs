@@ -17,16 +17,24 @@ public sealed class RedisOutageTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _redis.StartAsync();
-        _host = await XyloHost.StartAsync(new Dictionary<string, string?>
+        try
         {
-            ["REDIS_URL"] = _redis.Url,
-            ["RateLimiting:PermitLimit"] = "50",
-        });
+            _host = await XyloHost.StartAsync(new Dictionary<string, string?>
+            {
+                ["REDIS_URL"] = _redis.Url,
+                ["RateLimiting:PermitLimit"] = "50",
+            });
+        }
+        catch
+        {
+            await _redis.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _host.DisposeAsync();
+        if (_host is not null) await _host.DisposeAsync();
         await _redis.DisposeAsync();
     }
 

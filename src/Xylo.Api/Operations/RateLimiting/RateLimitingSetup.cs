@@ -38,6 +38,7 @@ public static partial class RateLimitingSetup
             }
         });
 
+        _ = FallbackRequests; // published at startup, so its alert and panel see the series at 0
         services.AddSingleton<ClientIpLimiter>();
         services.AddOptions<RateLimiterOptions>().Configure<ClientIpLimiter, IOptions<RateLimitingOptions>>((options, limiter, limits) =>
         {
