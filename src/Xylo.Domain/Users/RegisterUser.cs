@@ -1,0 +1,25 @@
+namespace Xylo.Domain.Users;
+
+/// <param name="XUsername">Set when the provider is X.</param>
+public sealed record RegisterUser(Guid UserId, string Provider, string Subject, string Handle, string? XUsername);
+
+public static class RegisterUserDecision
+{
+    public const int MaxHandleLength = 64;
+
+    /// <summary>The events of a first sign-in: the login stream's claim and the new user's stream.</summary>
+    public static (ExternalLoginClaimed Login, IReadOnlyList<object> User) Decide(RegisterUser command, DateTimeOffset now)
+    {
+        var handle = command.Handle.Trim();
+        if (handle.Length > MaxHandleLength) handle = handle[..MaxHandleLength];
+
+        var loginId = ExternalLogin.IdFor(command.Provider, command.Subject);
+        List<object> userEvents = [new UserRegistered(command.UserId, handle, command.Provider, now)];
+        if (command.Provider == ExternalLogin.X)
+        {
+            userEvents.Add(new XAccountLinked(command.UserId, command.Subject, command.XUsername ?? handle, now));
+        }
+
+        return (new ExternalLoginClaimed(loginId, command.Provider, command.Subject, command.UserId, now), userEvents);
+    }
+}
