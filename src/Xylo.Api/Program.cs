@@ -1,4 +1,5 @@
 using JasperFx;
+using Xylo.Api.Features.Auth;
 using Xylo.Api.Hosting;
 using Xylo.Api.Operations;
 
@@ -8,11 +9,15 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
 builder.AddXyloOperations();
 builder.AddXyloCritterStack();
+builder.Services.AddXyloAuth();
 
 var app = builder.Build();
 
 app.UseXyloOperations();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapXyloEndpoints();
+app.MapDevSignIn();
 
 return await app.RunJasperFxCommands(args);
 

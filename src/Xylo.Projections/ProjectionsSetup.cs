@@ -1,9 +1,28 @@
+using JasperFx.Events.Projections;
 using Marten;
+using Marten.Events.Projections;
+using Xylo.Domain.Channels;
+using Xylo.Domain.Users;
+using Xylo.Domain.Wallets;
+using Xylo.Projections.Users;
 
 namespace Xylo.Projections;
 
 public static class ProjectionsSetup
 {
-    /// <summary>Registers every read model and its projection; each area adds its own line here.</summary>
-    public static StoreOptions AddXyloProjections(this StoreOptions options) => options;
+    /// <summary>
+    /// Write-side state is snapshotted inline (a command loads one document instead of replaying its
+    /// stream), then every read model and its projection; each area adds its own lines here.
+    /// </summary>
+    public static StoreOptions AddXyloProjections(this StoreOptions options)
+    {
+        options.Projections.Snapshot<User>(SnapshotLifecycle.Inline);
+        options.Projections.Snapshot<ExternalLogin>(SnapshotLifecycle.Inline);
+        options.Projections.Snapshot<WalletOwnership>(SnapshotLifecycle.Inline);
+        options.Projections.Snapshot<ChannelClaim>(SnapshotLifecycle.Inline);
+
+        options.Projections.Add<UserProfileProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<UserProfile>().Index(x => x.Handle);
+        return options;
+    }
 }

@@ -4,6 +4,7 @@ using Marten;
 using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
+using Xylo.Api.Features.Auth;
 using Xylo.Api.Operations.Configuration;
 using Xylo.Projections;
 
@@ -32,6 +33,7 @@ public static class CritterStackSetup
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.UserNameEnabled = true;
                 options.AddXyloProjections();
+                options.AddAuthDocuments();
                 return options;
             })
             .UseLightweightSessions()
@@ -51,6 +53,7 @@ public static class CritterStackSetup
             options.UseRuntimeCompilation();
         });
         builder.Services.AddWolverineHttp();
+        builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
 

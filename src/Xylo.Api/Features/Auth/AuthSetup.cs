@@ -1,0 +1,109 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Xylo.Api.Operations.Configuration;
+using Xylo.Domain.Users;
+using Xylo.Projections.Users;
+
+namespace Xylo.Api.Features.Auth;
+
+public static class AuthSetup
+{
+    private const string ExternalCookie = "x-external";
+
+    /// <summary>JWT bearer for the API, X's OAuth 2.0 + PKCE for sign-in, and role policies.</summary>
+    public static IServiceCollection AddXyloAuth(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<SignInService>();
+        services.AddHostedService<SessionMetrics>();
+
+        services.AddDataProtection().SetApplicationName("xylo");
+        services.AddOptions<KeyManagementOptions>().Configure<IDocumentStore>((keys, store) => keys.XmlRepository = new MartenXmlRepository(store));
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddCookie(ExternalCookie)
+            .AddOAuth<OAuthOptions, XOAuthHandler>(XOAuthHandler.SchemeName, _ => { });
+
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IConfiguration, IOptions<AuthOptions>>((bearer, configuration, auth) =>
+            {
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = auth.Value.Issuer,
+                    ValidAudience = auth.Value.Audience,
+                    IssuerSigningKey = TokenIssuer.SigningKey(configuration),
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    NameClaimType = CurrentUser.HandleClaim,
+                    RoleClaimType = CurrentUser.RoleClaim,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                bearer.Events = new JwtBearerEvents { OnTokenValidated = ApplyCurrentAccessAsync };
+            });
+
+        services.AddOptions<OAuthOptions>(XOAuthHandler.SchemeName)
+            .Configure<IConfiguration, IOptions<AuthOptions>>((x, configuration, auth) =>
+            {
+                x.ClientId = configuration[XyloSecrets.XClientId] ?? "";
+                x.ClientSecret = configuration[XyloSecrets.XClientSecret] ?? "";
+                x.AuthorizationEndpoint = auth.Value.X.AuthorizationEndpoint;
+                x.TokenEndpoint = auth.Value.X.TokenEndpoint;
+                x.UserInformationEndpoint = auth.Value.X.UserInformationEndpoint;
+                x.CallbackPath = "/auth/x/callback";
+                x.UsePkce = true;
+                x.Scope.Clear();
+                x.Scope.Add("users.read");
+                x.Scope.Add("tweet.read");
+                x.SignInScheme = ExternalCookie;
+                // The callback is a top-level GET from X: Lax cookies arrive, and http://localhost works in development.
+                x.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                x.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                x.Events = new OAuthEvents
+                {
+                    OnCreatingTicket = XProfile.ReadAsync,
+                    OnTicketReceived = XCallback.CompleteAsync,
+                    OnRemoteFailure = XCallback.FailAsync,
+                };
+            });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Auditor, policy => policy.RequireRole(Roles.Auditor, Roles.Admin));
+        return services;
+    }
+
+    /// <summary>
+    /// Every request re-reads the user's profile: a suspended user's token stops working at once, and
+    /// roles come from the current profile, not from what the token said when it was issued.
+    /// </summary>
+    private static async Task ApplyCurrentAccessAsync(TokenValidatedContext context)
+    {
+        if (!Guid.TryParse(context.Principal?.FindFirstValue(CurrentUser.SubjectClaim), out var userId))
+        {
+            context.Fail("the token has no subject");
+            return;
+        }
+
+        await using var session = context.HttpContext.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
+        var profile = await session.LoadAsync<UserProfile>(userId, context.HttpContext.RequestAborted);
+        if (profile is null || profile.Suspended)
+        {
+            context.Fail(profile is null ? "unknown user" : "the account is suspended");
+            return;
+        }
+
+        var claims = context.Principal!.Claims.Where(c => c.Type != CurrentUser.RoleClaim)
+            .Concat(profile.Roles.Select(role => new Claim(CurrentUser.RoleClaim, role)));
+        context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, JwtBearerDefaults.AuthenticationScheme, CurrentUser.HandleClaim, CurrentUser.RoleClaim));
+    }
+}

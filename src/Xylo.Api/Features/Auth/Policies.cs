@@ -1,0 +1,7 @@
+namespace Xylo.Api.Features.Auth;
+
+public static class Policies
+{
+    public const string Admin = "admin";
+    public const string Auditor = "auditor";
+}
