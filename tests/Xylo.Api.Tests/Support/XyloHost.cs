@@ -16,6 +16,7 @@ public static class XyloHost
         {
             ["DATABASE_URL"] = TestStack.DatabaseUrl,
             ["REDIS_URL"] = TestStack.RedisUrl,
+            ["JWT_SECRET"] = "xylo-tests-signing-key-0123456789abcdef",
             ["RateLimiting:PermitLimit"] = "100000",
             ["RateLimiting:KeyPrefix"] = $"test:{Guid.NewGuid():N}",
             ["Logs:Directory"] = NewLogDirectory(),

@@ -16,6 +16,7 @@ namespace Xylo.Api.Features.Auth;
 
 public static class AuthSetup
 {
+    public const string NotConfigured = "not-configured";
     private const string ExternalCookie = "x-external";
 
     /// <summary>JWT bearer for the API, X's OAuth 2.0 + PKCE for sign-in, and role policies.</summary>
@@ -54,8 +55,9 @@ public static class AuthSetup
         services.AddOptions<OAuthOptions>(XOAuthHandler.SchemeName)
             .Configure<IConfiguration, IOptions<AuthOptions>>((x, configuration, auth) =>
             {
-                x.ClientId = configuration[XyloSecrets.XClientId] ?? "";
-                x.ClientSecret = configuration[XyloSecrets.XClientSecret] ?? "";
+                // The handler validates its options on every request; an unconfigured X answers at /auth/x/login instead.
+                x.ClientId = configuration[XyloSecrets.XClientId] ?? NotConfigured;
+                x.ClientSecret = configuration[XyloSecrets.XClientSecret] ?? NotConfigured;
                 x.AuthorizationEndpoint = auth.Value.X.AuthorizationEndpoint;
                 x.TokenEndpoint = auth.Value.X.TokenEndpoint;
                 x.UserInformationEndpoint = auth.Value.X.UserInformationEndpoint;
@@ -76,6 +78,7 @@ public static class AuthSetup
                 };
             });
 
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin))
             .AddPolicy(Policies.Auditor, policy => policy.RequireRole(Roles.Auditor, Roles.Admin));

@@ -77,6 +77,7 @@ public sealed class XyloSecretsValidator(IHostEnvironment environment) : IValida
     {
         var failures = new List<string>();
         if (options[XyloSecrets.DatabaseUrl] is null) failures.Add($"{XyloSecrets.DatabaseUrl} is required");
+        if (options[XyloSecrets.JwtSecret] is null) failures.Add($"{XyloSecrets.JwtSecret} is required");
 
         if (environment.IsProduction() && options.UnusableInProduction() is { Count: > 0 } unusable)
         {
