@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Scalar.AspNetCore;
+using Xylo.Api.External.YouTube;
 using Xylo.Api.Operations.Caching;
 using Xylo.Api.Operations.Configuration;
 using Xylo.Api.Operations.Errors;
@@ -27,6 +28,7 @@ public static class OperationsSetup
         builder.Services.AddXyloRedis();
         builder.Services.AddXyloHealth();
         builder.Services.AddXyloRateLimiting();
+        builder.Services.AddYouTubeClient();
         builder.Services.AddOpenApi();
         DatabaseMetrics.EnsureListening();
         return builder;
