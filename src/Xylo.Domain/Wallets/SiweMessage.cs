@@ -167,14 +167,14 @@ public sealed partial record SiweMessage
             return new SiweMessage
             {
                 Scheme = scheme,
-                Domain = domain!,
-                Address = address!,
+                Domain = domain,
+                Address = address,
                 Statement = statement,
-                Uri = uri!,
-                Version = version!,
+                Uri = uri,
+                Version = version,
                 ChainId = chainId,
-                Nonce = nonce!,
-                IssuedAt = issuedAt!.Value,
+                Nonce = nonce,
+                IssuedAt = issuedAt.Value,
                 ExpirationTime = expirationTime,
                 NotBefore = notBefore,
                 RequestId = requestId,
@@ -182,7 +182,7 @@ public sealed partial record SiweMessage
             };
         }
 
-        private bool Header(out string? scheme, out string? domain)
+        private bool Header(out string? scheme, [NotNullWhen(true)] out string? domain)
         {
             scheme = domain = null;
             var line = lines[0];
@@ -205,7 +205,7 @@ public sealed partial record SiweMessage
             return true;
         }
 
-        private bool AddressLine(out string? address)
+        private bool AddressLine([NotNullWhen(true)] out string? address)
         {
             address = null;
             if (at >= lines.Length) return FailAt("missing the address");
@@ -236,21 +236,21 @@ public sealed partial record SiweMessage
             if (!Field("Chain ID: ", value => value.Length > 0 && value.All(char.IsAsciiDigit), "a decimal number", out var digits)) return false;
             if (long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out chainId)) return true;
             at--;
-            return FailAt($"the chain ID {Quote(digits!)} is too large");
+            return FailAt($"the chain ID {Quote(digits)} is too large");
         }
 
-        private bool Timestamp(string label, out DateTimeOffset? value)
+        private bool Timestamp(string label, [NotNullWhen(true)] out DateTimeOffset? value)
         {
             value = null;
             if (!Field(label, _ => true, "", out var raw)) return false;
-            if (Rfc3339.TryParse(raw!, out var parsed, out var problem))
+            if (Rfc3339.TryParse(raw, out var parsed, out var problem))
             {
                 value = parsed;
                 return true;
             }
 
             at--;
-            return FailAt($"\"{Name(label)}\" {Quote(raw!)} is not an RFC 3339 date-time ({problem})");
+            return FailAt($"\"{Name(label)}\" {Quote(raw)} is not an RFC 3339 date-time ({problem})");
         }
 
         private bool ResourceLines(List<string> resources)
@@ -268,7 +268,7 @@ public sealed partial record SiweMessage
             return true;
         }
 
-        private bool Field(string label, Func<string, bool> isValid, string expectation, out string? value)
+        private bool Field(string label, Func<string, bool> isValid, string expectation, [NotNullWhen(true)] out string? value)
         {
             value = null;
             if (at >= lines.Length) return FailAt($"missing \"{label}\"");
