@@ -5,6 +5,7 @@ using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 using Xylo.Api.Features.Auth;
+using Xylo.Api.Features.Wallets;
 using Xylo.Api.Operations.Configuration;
 using Xylo.Projections;
 
@@ -34,6 +35,7 @@ public static class CritterStackSetup
                 options.Events.MetadataConfig.UserNameEnabled = true;
                 options.AddXyloProjections();
                 options.AddAuthDocuments();
+                options.AddWalletDocuments();
                 return options;
             })
             .UseLightweightSessions()
