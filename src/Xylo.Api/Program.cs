@@ -1,5 +1,6 @@
 using JasperFx;
 using Xylo.Api.Features.Auth;
+using Xylo.Api.Features.Wallets;
 using Xylo.Api.Hosting;
 using Xylo.Api.Operations;
 
@@ -10,6 +11,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.AddXyloOperations();
 builder.AddXyloCritterStack();
 builder.Services.AddXyloAuth();
+builder.Services.AddXyloWallets();
 
 var app = builder.Build();
 

@@ -42,8 +42,7 @@ public static class OperationsSetup
         app.UseXyloRequestLogging();
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseXyloSecurityHeaders();
-        if (app.Environment.IsDevelopment()) app.UseDeveloperExceptionPage();
-        else app.UseExceptionHandler();
+        app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
 

@@ -5,8 +5,10 @@ namespace Xylo.Api.Operations.Errors;
 public static class ProblemDetailsSetup
 {
     /// <summary>RFC 9457 bodies for every error status, each carrying the trace and correlation ids an operator searches logs by.</summary>
-    public static IServiceCollection AddXyloProblemDetails(this IServiceCollection services) =>
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+    public static IServiceCollection AddXyloProblemDetails(this IServiceCollection services)
+    {
+        services.AddExceptionHandler<ConflictExceptionHandler>();
+        return services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             if (CorrelationIdMiddleware.Get(context.HttpContext) is { } correlationId)
             {
@@ -14,5 +16,13 @@ public static class ProblemDetailsSetup
             }
 
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+
+            // The stack trace helps a developer at their desk and nobody else.
+            if (context.Exception is { } exception && context.ProblemDetails.Status >= 500
+                && context.HttpContext.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment())
+            {
+                context.ProblemDetails.Extensions["exception"] = exception.ToString();
+            }
         });
+    }
 }
