@@ -1,3 +1,4 @@
+using Wolverine;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -28,6 +29,8 @@ public static class YouTubeSetup
             })
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) => Apply(sp.GetRequiredService<IOptions<YouTubeOptions>>().Value, resilience));
+        // A typed HttpClient is built by a factory lambda, which Wolverine's generated endpoints may only resolve by name.
+        services.ConfigureWolverine(wolverine => wolverine.CodeGeneration.AlwaysUseServiceLocationFor<YouTubeClient>());
         return services;
     }
 
