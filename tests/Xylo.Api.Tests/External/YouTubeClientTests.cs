@@ -147,12 +147,14 @@ public sealed class YouTubeClientTests : IAsyncLifetime
         _youTube.Latency = TimeSpan.FromSeconds(5);
         await using var services = Services(_youTube.BaseUrl);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cancellation.CancelAfter(TimeSpan.FromMilliseconds(100));
+        var lookup = Client(services).GetChannelAsync(ChannelId, cancellation.Token);
+        await Eventually.Get(() => Task.FromResult(_youTube.RequestCount), count => count >= 1);
+        await cancellation.CancelAsync();
 
-        var thrown = await Should.ThrowAsync<Exception>(() => Client(services).GetChannelAsync(ChannelId, cancellation.Token));
+        var thrown = await Should.ThrowAsync<Exception>(() => lookup);
 
         thrown.ShouldBeAssignableTo<OperationCanceledException>();
-        _youTube.RequestCount.ShouldBe(1);
+        _youTube.RequestCount.ShouldBe(1, "a lookup the caller cancelled is not retried");
     }
 
     // Decision: a refused key is Unavailable too (the user did nothing wrong, so no failure is recorded against
