@@ -22,7 +22,7 @@ public sealed class ChannelVerificationTests(IdentityFixture fixture)
 
         var body = await verified.ReadJsonAsync<ChannelVerification>();
         body.ShouldBe(new ChannelVerification(claim.ClaimId, channelId, "Creator Channel", 12_300));
-        var channel = (await ProfileAsync(user)).GetProperty("channel");
+        var channel = (await fixture.Host.ProfileAsync(user)).GetProperty("channel");
         channel.GetProperty("channelId").GetString().ShouldBe(channelId);
         channel.GetProperty("subscribers").GetInt64().ShouldBe(12_300);
     }
@@ -123,7 +123,7 @@ public sealed class ChannelVerificationTests(IdentityFixture fixture)
             VerifyAsync(second, secondClaim.ClaimId, null));
 
         results.Select(r => r.Context.Response.StatusCode).Order().ShouldBe([200, 409]);
-        var owners = new[] { await ProfileAsync(first), await ProfileAsync(second) }
+        var owners = new[] { await fixture.Host.ProfileAsync(first), await fixture.Host.ProfileAsync(second) }
             .Count(p => p.GetProperty("channel").ValueKind == JsonValueKind.Object);
         owners.ShouldBe(1);
     }
@@ -179,14 +179,4 @@ public sealed class ChannelVerificationTests(IdentityFixture fixture)
             if (expected is { } status) s.StatusCodeShouldBe(status);
             else s.IgnoreStatusCode();
         });
-
-    private async Task<JsonElement> ProfileAsync(TokenResponse user)
-    {
-        var result = await fixture.Host.Scenario(s =>
-        {
-            s.Get.Url("/me");
-            s.WithBearer(user);
-        });
-        return await result.ReadJsonAsync();
-    }
 }

@@ -21,6 +21,18 @@ public static class Identity
         return (await result.ReadAsJsonAsync<TokenResponse>())!;
     }
 
+    /// <summary>The caller's <c>GET /me</c>.</summary>
+    public static async Task<JsonElement> ProfileAsync(this IAlbaHost host, TokenResponse user)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Get.Url("/me");
+            s.WithBearer(user);
+            s.StatusCodeShouldBeOk();
+        });
+        return await result.ReadJsonAsync();
+    }
+
     public static void WithBearer(this Scenario scenario, TokenResponse tokens) =>
         scenario.WithRequestHeader("Authorization", $"Bearer {tokens.AccessToken}");
 

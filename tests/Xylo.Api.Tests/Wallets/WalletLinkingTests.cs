@@ -23,7 +23,7 @@ public sealed class WalletLinkingTests(IdentityFixture fixture)
 
         var address = key.GetPublicAddress();
         (await result.ReadJsonAsync()).GetProperty("address").GetString().ShouldBe(address);
-        (await ProfileAsync(user)).GetProperty("wallet").GetString().ShouldBe(address);
+        (await fixture.Host.ProfileAsync(user)).GetProperty("wallet").GetString().ShouldBe(address);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class WalletLinkingTests(IdentityFixture fixture)
         await LinkAsync(other, text, signature, 409);
 
         await Unlink(owner);
-        (await ProfileAsync(owner)).GetProperty("wallet").ValueKind.ShouldBe(JsonValueKind.Null);
+        (await fixture.Host.ProfileAsync(owner)).GetProperty("wallet").ValueKind.ShouldBe(JsonValueKind.Null);
         var (again, againSignature) = await SignedMessageAsync(other, key);
         await LinkAsync(other, again, againSignature, 200);
     }
@@ -164,7 +164,7 @@ public sealed class WalletLinkingTests(IdentityFixture fixture)
             LinkAsync(second, secondText, secondSignature, null));
 
         results.Select(r => r.Context.Response.StatusCode).Order().ShouldBe([200, 409]);
-        var wallets = new[] { await ProfileAsync(first), await ProfileAsync(second) }
+        var wallets = new[] { await fixture.Host.ProfileAsync(first), await fixture.Host.ProfileAsync(second) }
             .Count(p => p.GetProperty("wallet").GetString() == key.GetPublicAddress());
         wallets.ShouldBe(1);
     }
@@ -243,15 +243,6 @@ public sealed class WalletLinkingTests(IdentityFixture fixture)
         s.StatusCodeShouldBe(204);
     });
 
-    private async Task<JsonElement> ProfileAsync(TokenResponse user)
-    {
-        var result = await fixture.Host.Scenario(s =>
-        {
-            s.Get.Url("/me");
-            s.WithBearer(user);
-        });
-        return await result.ReadJsonAsync();
-    }
 
     private async Task NothingWrittenAsync(Func<Task> act)
     {
