@@ -1,5 +1,6 @@
 using JasperFx;
 using Xylo.Api.Features.Auth;
+using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Wallets;
 using Xylo.Api.Hosting;
 using Xylo.Api.Operations;
@@ -12,6 +13,7 @@ builder.AddXyloOperations();
 builder.AddXyloCritterStack();
 builder.Services.AddXyloAuth();
 builder.Services.AddXyloWallets();
+builder.Services.AddXyloPoints();
 
 var app = builder.Build();
 

@@ -3,7 +3,9 @@ using Marten;
 using Marten.Events.Projections;
 using Xylo.Domain.Channels;
 using Xylo.Domain.Users;
+using Xylo.Domain.Points;
 using Xylo.Domain.Wallets;
+using Xylo.Projections.Points;
 using Xylo.Projections.Users;
 
 namespace Xylo.Projections;
@@ -21,8 +23,17 @@ public static class ProjectionsSetup
         options.Projections.Snapshot<WalletOwnership>(SnapshotLifecycle.Inline);
         options.Projections.Snapshot<ChannelClaim>(SnapshotLifecycle.Inline);
 
+        options.Projections.Snapshot<PointsAccount>(SnapshotLifecycle.Inline);
+
         options.Projections.Add<UserProfileProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<UserProfile>().Index(x => x.Handle);
+
+        options.Projections.Add<PointsBalanceProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<PointsBalance>().Index(x => x.NextExpiryAt).Index(x => x.NextHoldExpiryAt);
+        options.Projections.Add<PointsHistoryProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<PointsHistoryEntry>().Index(x => x.UserId).Index(x => x.Sequence);
+        options.Projections.Add<LeaderboardProjection>(ProjectionLifecycle.Async);
+        options.Schema.For<LeaderboardEntry>().Duplicate(x => x.Period).Index(x => x.Points);
         return options;
     }
 }

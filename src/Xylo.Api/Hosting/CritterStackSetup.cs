@@ -5,6 +5,7 @@ using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 using Xylo.Api.Features.Auth;
+using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Wallets;
 using Xylo.Api.Operations.Configuration;
 using Xylo.Projections;
@@ -36,6 +37,7 @@ public static class CritterStackSetup
                 options.AddXyloProjections();
                 options.AddAuthDocuments();
                 options.AddWalletDocuments();
+                options.AddPointsDocuments();
                 return options;
             })
             .UseLightweightSessions()

@@ -18,7 +18,24 @@ public static class Identity
             s.Post.Json(new { handle = handle ?? $"fan-{Guid.NewGuid():N}", roles }).ToUrl("/auth/dev/sign-in");
             s.StatusCodeShouldBeOk();
         });
-        return (await result.ReadAsJsonAsync<TokenResponse>())!;
+        var tokens = (await result.ReadAsJsonAsync<TokenResponse>())!;
+        await host.WaitForSignUpBonusAsync(tokens.User.Id);
+        return tokens;
+    }
+
+    /// <summary>
+    /// Registration fires the sign-up rule through the durable queue; tests that count events wait for it
+    /// first, so the background award is not mistaken for something their request wrote.
+    /// </summary>
+    public static async Task WaitForSignUpBonusAsync(this IAlbaHost host, Guid userId)
+    {
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var balance = await Eventually.Get(async () =>
+        {
+            await using var session = store.QuerySession();
+            return await session.LoadAsync<Xylo.Projections.Points.PointsBalance>(userId);
+        }, b => b is not null, TimeSpan.FromSeconds(20));
+        if (balance is null) throw new TimeoutException($"the sign-up bonus of user {userId} was not awarded within 20 s");
     }
 
     /// <summary>The caller's <c>GET /me</c>.</summary>

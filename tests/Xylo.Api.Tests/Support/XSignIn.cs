@@ -17,7 +17,9 @@ public static class XSignIn
             s.WithRequestHeader("Cookie", cookie);
             s.StatusCodeShouldBeOk();
         });
-        return await result.ReadJsonAsync<TokenResponse>();
+        var tokens = await result.ReadJsonAsync<TokenResponse>();
+        await fixture.Host.WaitForSignUpBonusAsync(tokens.User.Id);
+        return tokens;
     }
 
     /// <summary>Returns the callback URL X redirected to (path and query) and the correlation cookie our login set.</summary>

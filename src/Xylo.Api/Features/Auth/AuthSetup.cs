@@ -24,7 +24,7 @@ public static class AuthSetup
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TokenIssuer>();
-        services.AddSingleton<SignInService>();
+        services.AddScoped<SignInService>();
         services.AddHostedService<SessionMetrics>();
 
         services.AddDataProtection().SetApplicationName("xylo");
@@ -33,6 +33,7 @@ public static class AuthSetup
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer()
             .AddCookie(ExternalCookie)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, _ => { })
             .AddOAuth<OAuthOptions, XOAuthHandler>(XOAuthHandler.SchemeName, _ => { });
 
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -81,7 +82,10 @@ public static class AuthSetup
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin))
-            .AddPolicy(Policies.Auditor, policy => policy.RequireRole(Roles.Auditor, Roles.Admin));
+            .AddPolicy(Policies.Auditor, policy => policy.RequireRole(Roles.Auditor, Roles.Admin))
+            .AddPolicy(Policies.Awarder, policy => policy
+                .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme, ApiKeyAuthenticationHandler.SchemeName)
+                .RequireRole(Roles.Admin, ApiKeyAuthenticationHandler.IntegrationRole));
         return services;
     }
 

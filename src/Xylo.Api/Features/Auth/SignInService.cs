@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.Extensions.Options;
+using Wolverine.Marten;
 using Xylo.Domain.Users;
 
 namespace Xylo.Api.Features.Auth;
@@ -18,7 +19,8 @@ public abstract record SignInOutcome
 /// Registers on the first sign-in of a provider identity, signs in afterwards, and issues our tokens.
 /// Shared by the X callback and the development sign-in, so both answer the same way.
 /// </summary>
-public sealed partial class SignInService(IDocumentStore store, TokenIssuer tokens, IOptions<AuthOptions> options, TimeProvider clock, ILogger<SignInService> logger)
+public sealed partial class SignInService(IDocumentStore store, IMartenOutbox outbox, TokenIssuer tokens, IOptions<AuthOptions> options,
+    TimeProvider clock, ILogger<SignInService> logger)
 {
     /// <param name="requestedRoles">Roles to grant on the way in (the development sign-in only).</param>
     public async Task<SignInOutcome> SignInAsync(ExternalIdentity identity, IReadOnlyCollection<string> requestedRoles, CancellationToken cancellation)
@@ -40,6 +42,7 @@ public sealed partial class SignInService(IDocumentStore store, TokenIssuer toke
     private async Task<SignInOutcome> AttemptAsync(ExternalIdentity identity, IReadOnlyList<(string Role, string By)> roles, CancellationToken cancellation)
     {
         await using var session = store.LightweightSession();
+        outbox.Enroll(session);
         var now = clock.GetUtcNow();
 
         var loginId = ExternalLogin.IdFor(identity.Provider, identity.Subject);
@@ -55,6 +58,7 @@ public sealed partial class SignInService(IDocumentStore store, TokenIssuer toke
             userEvents.AddRange(GrantRoles(ref user, roles, now));
             session.Events.StartStream<ExternalLogin>(loginId, claimed);
             session.Events.StartStream<User>(userId, userEvents);
+            await outbox.PublishAsync((UserRegistered)registration[0]);
             LogRegistered(logger, userId, identity.Provider);
         }
         else

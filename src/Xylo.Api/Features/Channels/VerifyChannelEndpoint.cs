@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Wolverine;
 using Wolverine.Http;
 using Xylo.Api.External.YouTube;
 using Xylo.Api.Features.Auth;
@@ -24,7 +25,7 @@ public static class VerifyChannelEndpoint
     /// </summary>
     [WolverinePost("/me/youtube/claims/{claimId}/verify"), Authorize]
     public static async Task<IResult> Post(Guid claimId, ClaimsPrincipal principal, HttpContext http, IDocumentSession session,
-        YouTubeClient youTube, TimeProvider clock, CancellationToken cancellation)
+        IMessageBus bus, YouTubeClient youTube, TimeProvider clock, CancellationToken cancellation)
     {
         var userId = principal.Id();
         var claim = await session.Events.FetchForWriting<ChannelClaim>(claimId, cancellation);
@@ -61,6 +62,7 @@ public static class VerifyChannelEndpoint
         if (decision.Rejection is { } rejection) return rejection.ToProblem();
 
         claim.AppendMany(decision.Events);
+        foreach (var verified in decision.Events.OfType<ChannelVerified>()) await bus.PublishAsync(verified);
         return decision.Events.SingleOrDefault() switch
         {
             ChannelVerificationFailed failed => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,

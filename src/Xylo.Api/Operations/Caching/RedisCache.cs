@@ -10,10 +10,6 @@ namespace Xylo.Api.Operations.Caching;
 /// </summary>
 public sealed partial class RedisCache(IConnectionMultiplexer redis, ILogger<RedisCache> logger)
 {
-    private static Counter Hits => CacheMetrics.Hits;
-    private static Counter Misses => CacheMetrics.Misses;
-    private static Counter Errors => CacheMetrics.Errors;
-    private static Gauge HitRate => CacheMetrics.HitRate;
 
     public async Task<T> GetOrCreateAsync<T>(string key, Func<CancellationToken, Task<T>> create, TimeSpan timeToLive, CancellationToken cancellation)
     {
@@ -58,16 +54,11 @@ public sealed partial class RedisCache(IConnectionMultiplexer redis, ILogger<Red
         }
     }
 
-    private static void Count(bool hit)
-    {
-        (hit ? Hits : Misses).Inc();
-        var total = Hits.Value + Misses.Value;
-        HitRate.Set(total == 0 ? 0 : Hits.Value / total);
-    }
+    private static void Count(bool hit) => CacheMetrics.Count(hit);
 
     private void Failed(string key, Exception ex)
     {
-        Errors.Inc();
+        CacheMetrics.Errors.Inc();
         LogRedisUnavailable(logger, key, ex.GetType().Name);
     }
 
@@ -82,4 +73,12 @@ public static class CacheMetrics
     public static readonly Counter Misses = Prometheus.Metrics.CreateCounter("redis_cache_misses_total", "Cache reads not answered by Redis (absent or Redis unreachable).");
     public static readonly Counter Errors = Prometheus.Metrics.CreateCounter("redis_cache_errors_total", "Cache operations that failed because Redis was unreachable or timed out.");
     public static readonly Gauge HitRate = Prometheus.Metrics.CreateGauge("redis_cache_hit_rate", "Share of cache reads answered by Redis since the process started (0..1).");
+
+    /// <summary>One cache read: answered by Redis, or not (absent, or Redis unreachable).</summary>
+    public static void Count(bool hit)
+    {
+        (hit ? Hits : Misses).Inc();
+        var total = Hits.Value + Misses.Value;
+        HitRate.Set(total == 0 ? 0 : Hits.Value / total);
+    }
 }

@@ -1,0 +1,115 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+using Xylo.Api.Features.Auth;
+using Xylo.Api.Operations.Errors;
+using Xylo.Domain.Points;
+using Xylo.Domain.Users;
+
+namespace Xylo.Api.Features.Points;
+
+public sealed record AwardEntry(Guid? UserId, long? Amount, string? Reason, string? Source);
+
+/// <summary>Either one award (<c>userId</c>, <c>amount</c>, <c>reason</c>) or up to 10,000 in <c>awards</c>.</summary>
+public sealed record AwardRequest(Guid? UserId, long? Amount, string? Reason, string? Source, IReadOnlyList<AwardEntry>? Awards);
+
+public sealed record AwardResult(int Index, Guid? UserId, string Status, long? Amount, Guid? LotId, string? Error);
+
+public sealed record AwardResponse(int Total, int Awarded, int Duplicates, int Failed, IReadOnlyList<AwardResult> Results);
+
+public static partial class AwardPointsEndpoint
+{
+    public const int MaxEntries = 10_000;
+    public const int BatchSize = 500;
+    public const int MaxReasonLength = 500;
+
+    /// <summary>
+    /// Admin or integration awards. Entries are processed in batches of <see cref="BatchSize"/>, each
+    /// batch one transaction; every entry gets its own result, and an entry that fails writes nothing.
+    /// Each entry's source (given, or derived from the Idempotency-Key) makes a retried request harmless.
+    /// </summary>
+    [WolverinePost("/points/awards"), Authorize(Policy = Policies.Awarder)]
+    public static async Task<IResult> Post(AwardRequest request, HttpContext http, ClaimsPrincipal caller, IDocumentStore store,
+        TimeProvider clock, ILogger<AwardRequest> logger, CancellationToken cancellation)
+    {
+        var entries = request.Awards ?? (request.UserId is null && request.Amount is null
+            ? []
+            : [new AwardEntry(request.UserId, request.Amount, request.Reason, request.Source)]);
+        if (entries.Count is 0 or > MaxEntries) return Problems.Invalid("awards", $"give one award or 1–{MaxEntries:N0} in awards");
+
+        var requestKey = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? key : Guid.CreateVersion7().ToString("N");
+        var awardedBy = caller.FindFirst(CurrentUser.SubjectClaim)?.Value ?? "unknown";
+        var results = new AwardResult[entries.Count];
+        var batches = (entries.Count + BatchSize - 1) / BatchSize;
+        for (var batch = 0; batch < batches; batch++)
+        {
+            var range = Enumerable.Range(batch * BatchSize, Math.Min(BatchSize, entries.Count - (batch * BatchSize))).ToList();
+            await AwardBatchAsync(store, entries, range, results, requestKey, awardedBy, clock.GetUtcNow(), cancellation);
+            if (batches > 1) LogBatch(logger, batch + 1, batches, entries.Count);
+        }
+
+        return Results.Ok(new AwardResponse(entries.Count,
+            results.Count(r => r.Status == "awarded"), results.Count(r => r.Status == "duplicate"), results.Count(r => r.Status == "failed"), results));
+    }
+
+    private static async Task AwardBatchAsync(IDocumentStore store, IReadOnlyList<AwardEntry> entries, List<int> range, AwardResult[] results,
+        string requestKey, string awardedBy, DateTimeOffset now, CancellationToken cancellation)
+    {
+        // A concurrent write to one of the batch's accounts fails the whole batch's commit: decide it again (sources keep it idempotent).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var session = store.LightweightSession();
+                var rule = await PointsRules.LoadAsync(session, EarningRule.AdminAwardId, cancellation);
+                var userIds = range.Select(i => entries[i].UserId).OfType<Guid>().Distinct().ToList();
+                var users = (await session.LoadManyAsync<User>(cancellation, userIds)).ToDictionary(u => u.Id);
+                var accounts = new Dictionary<Guid, LedgerAccount>();
+                foreach (var index in range)
+                {
+                    var entry = entries[index];
+                    if (Invalid(entry, users) is { } error)
+                    {
+                        results[index] = new AwardResult(index, entry.UserId, "failed", null, null, error);
+                        continue;
+                    }
+
+                    var userId = entry.UserId!.Value;
+                    if (!accounts.TryGetValue(userId, out var account))
+                    {
+                        accounts[userId] = account = await LedgerAccount.OpenAsync(session, userId, cancellation);
+                    }
+
+                    var source = string.IsNullOrWhiteSpace(entry.Source) ? $"award:{requestKey}:{index}" : $"award:{entry.Source.Trim()}";
+                    results[index] = await account.AwardAsync(rule, entry.Amount!.Value, source, entry.Reason!.Trim(), awardedBy, now, cancellation) switch
+                    {
+                        AwardOutcome.Awarded a => new AwardResult(index, userId, "awarded", a.Amount, a.LotId, null),
+                        AwardOutcome.AlreadyAwarded => new AwardResult(index, userId, "duplicate", null, null, "this award's source was already credited"),
+                        AwardOutcome.Refused r => new AwardResult(index, userId, "failed", null, null, r.Why.Message),
+                        _ => throw new InvalidOperationException("unknown award outcome"),
+                    };
+                }
+
+                await session.SaveChangesAsync(cancellation);
+                return;
+            }
+            catch (JasperFx.ConcurrencyException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static string? Invalid(AwardEntry entry, Dictionary<Guid, User> users)
+    {
+        if (entry.UserId is not { } userId) return "userId is required";
+        if (entry.Amount is not { } amount || amount <= 0) return "amount must be a positive whole number";
+        if (amount > PointsDecisions.MaxSingleAmount) return $"amount is above the {PointsDecisions.MaxSingleAmount:N0} limit for one award";
+        if (string.IsNullOrWhiteSpace(entry.Reason) || entry.Reason.Length > MaxReasonLength) return $"reason is required (at most {MaxReasonLength} characters)";
+        if (!users.TryGetValue(userId, out var user)) return $"no user {userId}";
+        return user.Suspended ? "the user is suspended" : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Awards: batch {Batch}/{Batches} committed ({Entries} entries in all)")]
+    private static partial void LogBatch(ILogger logger, int batch, int batches, int entries);
+}

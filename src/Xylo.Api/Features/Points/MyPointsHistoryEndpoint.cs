@@ -1,0 +1,29 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+using Xylo.Api.Features.Auth;
+using Xylo.Projections.Points;
+
+namespace Xylo.Api.Features.Points;
+
+public sealed record PointsHistoryPage(IReadOnlyList<PointsHistoryEntry> Entries, long? Next);
+
+public static class MyPointsHistoryEndpoint
+{
+    public const int MaxLimit = 200;
+
+    /// <summary>Newest first; pass <c>next</c> back as <c>before</c> for the following page (keyset, stable under new writes).</summary>
+    [WolverineGet("/me/points/history"), Authorize]
+    public static async Task<PointsHistoryPage> Get(ClaimsPrincipal user, IQuerySession session, long? before, int? limit, CancellationToken cancellation)
+    {
+        var take = Math.Clamp(limit ?? 50, 1, MaxLimit);
+        var userId = user.Id();
+        var query = session.Query<PointsHistoryEntry>().Where(e => e.UserId == userId);
+        if (before is { } cursor) query = query.Where(e => e.Sequence < cursor);
+        var entries = await query.OrderByDescending(e => e.Sequence).Take(take + 1).ToListAsync(cancellation);
+        return entries.Count > take
+            ? new PointsHistoryPage(entries.Take(take).ToList(), entries[take - 1].Sequence)
+            : new PointsHistoryPage(entries, null);
+    }
+}

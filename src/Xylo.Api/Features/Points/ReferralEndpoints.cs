@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+using Xylo.Api.Features.Auth;
+using Xylo.Api.Operations.Errors;
+using Xylo.Domain.Points;
+using Xylo.Domain.Users;
+
+namespace Xylo.Api.Features.Points;
+
+public sealed record MyReferralCode(string Code);
+
+public sealed record RedeemReferralRequest(string? Code);
+
+public sealed record ReferralRedeemed(Guid ReferrerId, long RefereePoints, long ReferrerPoints);
+
+public static class ReferralEndpoints
+{
+    [WolverineGet("/me/referral"), Authorize]
+    public static MyReferralCode Get(ClaimsPrincipal principal, IDocumentSession session)
+    {
+        var userId = principal.Id();
+        var code = new ReferralCode(ReferralCode.For(userId), userId);
+        session.Store(code);
+        return new MyReferralCode(code.Id);
+    }
+
+    /// <summary>The referee redeems a code once in their life; both sides are credited in one transaction.</summary>
+    [WolverinePost("/me/referral"), Authorize]
+    public static async Task<IResult> Post(RedeemReferralRequest request, ClaimsPrincipal principal, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
+    {
+        var code = request.Code?.Trim().ToUpperInvariant();
+        if (string.IsNullOrEmpty(code) || code.Length > 32) return Problems.Invalid("code", "is required");
+
+        var refereeId = principal.Id();
+        var referral = await session.LoadAsync<ReferralCode>(code, cancellation);
+        if (referral is null) return Problems.NotFound($"no referral code {code}");
+        if (referral.UserId == refereeId) return Problems.Invalid("code", "you cannot refer yourself");
+        if (await session.LoadAsync<User>(refereeId, cancellation) is { Suspended: true })
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "a suspended user cannot earn points");
+        }
+
+        var now = clock.GetUtcNow();
+        var rule = await PointsRules.LoadAsync(session, EarningRule.ReferralId, cancellation);
+        var referee = await LedgerAccount.OpenAsync(session, refereeId, cancellation);
+        var refereeOutcome = await referee.AwardAsync(rule, rule.Amount, "referral:referee", $"joined with code {code}", null, now, cancellation);
+        switch (refereeOutcome)
+        {
+            case AwardOutcome.AlreadyAwarded:
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: "you have already redeemed a referral code");
+            case AwardOutcome.Refused refused:
+                return refused.Why.ToProblem();
+        }
+
+        var referrer = await LedgerAccount.OpenAsync(session, referral.UserId, cancellation);
+        var referrerOutcome = await referrer.AwardAsync(rule, rule.Amount, $"referral:{refereeId}", $"referred user {refereeId}", null, now, cancellation);
+        return Results.Ok(new ReferralRedeemed(referral.UserId, ((AwardOutcome.Awarded)refereeOutcome).Amount,
+            (referrerOutcome as AwardOutcome.Awarded)?.Amount ?? 0));
+    }
+}

@@ -1,0 +1,36 @@
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+using Xylo.Api.Features.Auth;
+using Xylo.Api.Operations.Errors;
+using Xylo.Domain.Points;
+
+namespace Xylo.Api.Features.Points;
+
+public static class RulesEndpoints
+{
+    [WolverineGet("/admin/rules"), Authorize(Policy = Policies.Admin)]
+    public static async Task<IReadOnlyList<EarningRule>> Get(IQuerySession session, CancellationToken cancellation)
+    {
+        var stored = (await session.Query<EarningRule>().ToListAsync(cancellation)).ToDictionary(r => r.Id);
+        return EarningRule.Defaults.Select(d => stored.GetValueOrDefault(d.Id, d)).ToList();
+    }
+
+    /// <summary>Replaces one rule's settings (its id and kind are fixed).</summary>
+    [WolverinePut("/admin/rules/{ruleId}"), Authorize(Policy = Policies.Admin)]
+    public static IResult Put(string ruleId, EarningRule rule, IDocumentSession session)
+    {
+        if (EarningRule.Defaults.FirstOrDefault(d => d.Id == ruleId) is not { } known) return Problems.NotFound($"no rule {ruleId}");
+        if (rule.Id != ruleId || rule.Kind != known.Kind) return Problems.Invalid("id", $"must be {ruleId} with kind {known.Kind}");
+        if (rule.Amount < 0 || rule.Amount > PointsDecisions.MaxSingleAmount) return Problems.Invalid("amount", $"must be 0–{PointsDecisions.MaxSingleAmount}");
+        if (rule.ExpiryDays is <= 0) return Problems.Invalid("expiryDays", "must be positive when given");
+        if (rule.PerUserDailyCap is <= 0) return Problems.Invalid("perUserDailyCap", "must be positive when given");
+        if (rule.GlobalBudget is < 0) return Problems.Invalid("globalBudget", "must not be negative");
+        if (rule.StreakEvery is <= 0) return Problems.Invalid("streakEvery", "must be positive when given");
+        if (rule.ActiveFrom is { } from && rule.ActiveUntil is { } until && until <= from) return Problems.Invalid("activeUntil", "must be after activeFrom");
+        if ((rule.Tiers ?? []).Any(t => t.Amount < 0 || t.MinSubscribers < 0)) return Problems.Invalid("tiers", "amounts and minimums must not be negative");
+
+        session.Store(rule with { Tiers = rule.Tiers ?? [] });
+        return Results.Ok(rule);
+    }
+}
