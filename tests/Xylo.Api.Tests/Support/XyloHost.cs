@@ -10,7 +10,8 @@ public static class XyloHost
 {
     public const string Environment = "Testing";
 
-    public static Task<IAlbaHost> StartAsync(IDictionary<string, string?>? settings = null, string environment = Environment)
+    public static Task<IAlbaHost> StartAsync(IDictionary<string, string?>? settings = null, string environment = Environment,
+        Action<IServiceCollection>? configureServices = null)
     {
         var merged = new Dictionary<string, string?>
         {
@@ -32,6 +33,7 @@ public static class XyloHost
             {
                 services.RunWolverineInSoloMode();
                 services.ConfigureWolverine(options => options.Discovery.IncludeAssembly(typeof(XyloHost).Assembly));
+                configureServices?.Invoke(services);
             });
         });
     }

@@ -37,7 +37,7 @@ public static class AuthSetup
             .AddOAuth<OAuthOptions, XOAuthHandler>(XOAuthHandler.SchemeName, _ => { });
 
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IConfiguration, IOptions<AuthOptions>>((bearer, configuration, auth) =>
+            .Configure<IConfiguration, IOptions<AuthOptions>, TimeProvider>((bearer, configuration, auth, clock) =>
             {
                 bearer.MapInboundClaims = false;
                 bearer.TokenValidationParameters = new TokenValidationParameters
@@ -49,6 +49,13 @@ public static class AuthSetup
                     NameClaimType = CurrentUser.HandleClaim,
                     RoleClaimType = CurrentUser.RoleClaim,
                     ClockSkew = TimeSpan.FromSeconds(30),
+                    // Tokens are issued on the application clock; they are judged on the same one.
+                    LifetimeValidator = (notBefore, expires, _, parameters) =>
+                    {
+                        var now = clock.GetUtcNow().UtcDateTime;
+                        return (notBefore is null || notBefore.Value <= now + parameters.ClockSkew)
+                            && (expires is null || expires.Value > now - parameters.ClockSkew);
+                    },
                 };
                 bearer.Events = new JwtBearerEvents { OnTokenValidated = ApplyCurrentAccessAsync };
             });
