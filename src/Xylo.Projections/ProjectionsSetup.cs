@@ -31,7 +31,7 @@ public static class ProjectionsSetup
         options.Projections.Add<PointsBalanceProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<PointsBalance>().Index(x => x.NextExpiryAt).Index(x => x.NextHoldExpiryAt);
         options.Projections.Add<PointsHistoryProjection>(ProjectionLifecycle.Inline);
-        options.Schema.For<PointsHistoryEntry>().Index(x => x.UserId).Index(x => x.Sequence);
+        options.Schema.For<PointsHistoryEntry>().Index(x => x.UserId).Index(x => x.Version);
         options.Projections.Add<LeaderboardProjection>(ProjectionLifecycle.Async);
         options.Schema.For<LeaderboardEntry>().Duplicate(x => x.Period).Index(x => x.Points);
         return options;

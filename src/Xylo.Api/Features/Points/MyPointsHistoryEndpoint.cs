@@ -20,10 +20,10 @@ public static class MyPointsHistoryEndpoint
         var take = Math.Clamp(limit ?? 50, 1, MaxLimit);
         var userId = user.Id();
         var query = session.Query<PointsHistoryEntry>().Where(e => e.UserId == userId);
-        if (before is { } cursor) query = query.Where(e => e.Sequence < cursor);
-        var entries = await query.OrderByDescending(e => e.Sequence).Take(take + 1).ToListAsync(cancellation);
+        if (before is { } cursor) query = query.Where(e => e.Version < cursor);
+        var entries = await query.OrderByDescending(e => e.Version).Take(take + 1).ToListAsync(cancellation);
         return entries.Count > take
-            ? new PointsHistoryPage(entries.Take(take).ToList(), entries[take - 1].Sequence)
+            ? new PointsHistoryPage(entries.Take(take).ToList(), entries[take - 1].Version)
             : new PointsHistoryPage(entries, null);
     }
 }
