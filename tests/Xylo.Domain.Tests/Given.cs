@@ -1,3 +1,4 @@
+using Xylo.Domain.Points;
 using Xylo.Domain.Users;
 
 namespace Xylo.Domain.Tests;
@@ -27,5 +28,30 @@ public static class Given
         }
 
         return user;
+    }
+
+    public static PointsAccount Points(params object[] history) =>
+        Evolve(null, history) ?? throw new ArgumentException("a points account needs at least one event", nameof(history));
+
+    /// <summary>A points stream starts with its first PointsEarned, as Marten's generated evolver does.</summary>
+    public static PointsAccount? Evolve(PointsAccount? account, IEnumerable<object> events)
+    {
+        foreach (var e in events)
+        {
+            account = (account, e) switch
+            {
+                (null, PointsEarned x) => PointsAccount.Create(x),
+                (null, _) => throw new ArgumentException($"a points stream cannot start with {e.GetType().Name}"),
+                ({ } open, PointsEarned x) => open.Apply(x),
+                ({ } open, PointsReserved x) => open.Apply(x),
+                ({ } open, PointsSpent x) => open.Apply(x),
+                ({ } open, PointsReleased x) => open.Apply(x),
+                ({ } open, PointsExpired x) => open.Apply(x),
+                ({ } open, PointsDeducted x) => open.Apply(x),
+                _ => throw new ArgumentException($"not a points event: {e.GetType().Name}"),
+            };
+        }
+
+        return account;
     }
 }
