@@ -14,9 +14,9 @@ public static partial class PointsDecisions
             return Reject(invalid);
         }
 
-        if (command.Reason is { Length: > MaxReasonLength })
+        if (command.Reason is { Length: > MaxReasonLength } || command.AwardedBy is { Length: > MaxKeyLength })
         {
-            return Decision.Reject(RejectionKind.Invalid, $"reason must be at most {MaxReasonLength} characters");
+            return Decision.Reject(RejectionKind.Invalid, $"reason must be at most {MaxReasonLength} characters, awardedBy at most {MaxKeyLength}");
         }
 
         // Before the expiry check: a redelivery after the points' expiry must still be a harmless no-op.

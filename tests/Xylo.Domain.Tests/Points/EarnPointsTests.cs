@@ -104,6 +104,16 @@ public sealed class EarnPointsTests
         PointsDecisions.Earn(null, command, Given.Now).Rejection!.Kind.ShouldBe(RejectionKind.Invalid);
     }
 
+    [Fact]
+    public void Reason_and_awarder_longer_than_their_limits_are_invalid()
+    {
+        var longReason = Earn(Guid.CreateVersion7(), 10) with { Reason = new string('r', PointsDecisions.MaxReasonLength + 1) };
+        var longAwarder = Earn(Guid.CreateVersion7(), 10) with { AwardedBy = new string('a', PointsDecisions.MaxKeyLength + 1) };
+
+        PointsDecisions.Earn(null, longReason, Given.Now).Rejection!.Kind.ShouldBe(RejectionKind.Invalid);
+        PointsDecisions.Earn(null, longAwarder, Given.Now).Rejection!.Kind.ShouldBe(RejectionKind.Invalid);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-60)]
