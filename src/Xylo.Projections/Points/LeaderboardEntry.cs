@@ -36,7 +36,7 @@ public sealed partial class LeaderboardProjection : MultiStreamProjection<Leader
         Identities<PointsEarned>(e => LeaderboardPeriods.Of(e.EarnedAt).Select(p => LeaderboardPeriods.Key(p, e.UserId)).ToList());
     }
 
-    public static LeaderboardEntry Create(IEvent<PointsEarned> e) => new("", e.Data.UserId, 0);
+    public static LeaderboardEntry Create(IEvent<PointsEarned> e) => new("", e.Data.UserId, e.Data.Amount);
 
     public static LeaderboardEntry Apply(IEvent<PointsEarned> e, LeaderboardEntry entry) => entry with { Points = entry.Points + e.Data.Amount };
 }
