@@ -4,6 +4,7 @@ using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Wallets;
 using Xylo.Api.Hosting;
 using Xylo.Api.Operations;
+using Xylo.Api.Operations.Idempotency;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Host.ApplyJasperFxExtensions();
@@ -20,6 +21,7 @@ var app = builder.Build();
 app.UseXyloOperations();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseXyloIdempotency();
 app.MapXyloEndpoints();
 app.MapDevSignIn();
 

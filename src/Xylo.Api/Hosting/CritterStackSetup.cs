@@ -8,6 +8,7 @@ using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Wallets;
 using Xylo.Api.Operations.Configuration;
+using Xylo.Api.Operations.Idempotency;
 using Xylo.Projections;
 
 namespace Xylo.Api.Hosting;
@@ -38,6 +39,7 @@ public static class CritterStackSetup
                 options.AddAuthDocuments();
                 options.AddWalletDocuments();
                 options.AddPointsDocuments();
+                options.AddIdempotencyDocuments();
                 return options;
             })
             .UseLightweightSessions()

@@ -6,6 +6,7 @@ using Xylo.Api.Operations.Caching;
 using Xylo.Api.Operations.Configuration;
 using Xylo.Api.Operations.Errors;
 using Xylo.Api.Operations.Health;
+using Xylo.Api.Operations.Idempotency;
 using Xylo.Api.Operations.Logging;
 using Xylo.Api.Operations.Metrics;
 using Xylo.Api.Operations.RateLimiting;
@@ -28,6 +29,7 @@ public static class OperationsSetup
         builder.Services.AddXyloRedis();
         builder.Services.AddXyloHealth();
         builder.Services.AddXyloRateLimiting();
+        builder.Services.AddXyloIdempotency();
         builder.Services.AddYouTubeClient();
         builder.Services.AddOpenApi();
         DatabaseMetrics.EnsureListening();
