@@ -1,9 +1,12 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Operations.Errors;
+using Xylo.Api.Operations.Idempotency;
 using Xylo.Domain.Points;
 using Xylo.Domain.Users;
 
@@ -29,7 +32,7 @@ public static partial class AwardPointsEndpoint
     /// batch one transaction; every entry gets its own result, and an entry that fails writes nothing.
     /// Each entry's source (given, or derived from the Idempotency-Key) makes a retried request harmless.
     /// </summary>
-    [WolverinePost("/points/awards"), Authorize(Policy = Policies.Awarder)]
+    [WolverinePost("/points/awards"), Authorize(Policy = Policies.Awarder), Idempotent]
     public static async Task<IResult> Post(AwardRequest request, HttpContext http, ClaimsPrincipal caller, IDocumentStore store,
         TimeProvider clock, ILogger<AwardRequest> logger, CancellationToken cancellation)
     {
@@ -38,7 +41,10 @@ public static partial class AwardPointsEndpoint
             : [new AwardEntry(request.UserId, request.Amount, request.Reason, request.Source)]);
         if (entries.Count is 0 or > MaxEntries) return Problems.Invalid("awards", $"give one award or 1–{MaxEntries:N0} in awards");
 
-        var requestKey = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? key : Guid.CreateVersion7().ToString("N");
+        // With a key, a retry after a lost answer re-derives the same sources and credits nothing twice.
+        var requestKey = IdempotentRequest.Of(http) is { } idempotent
+            ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotent.RecordId)))[..32]
+            : Guid.CreateVersion7().ToString("N");
         var awardedBy = caller.FindFirst(CurrentUser.SubjectClaim)?.Value ?? "unknown";
         var results = new AwardResult[entries.Count];
         var batches = (entries.Count + BatchSize - 1) / BatchSize;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Operations.Errors;
+using Xylo.Api.Operations.Idempotency;
 using Xylo.Domain.Points;
 using Xylo.Domain.Users;
 
@@ -14,7 +15,7 @@ public sealed record CheckIn(DateOnly Date, long Points, int Streak, long Streak
 public static class CheckInEndpoint
 {
     /// <summary>Once per UTC day; every Nth consecutive day adds the streak bonus.</summary>
-    [WolverinePost("/me/checkins"), Authorize]
+    [WolverinePost("/me/checkins"), Authorize, Idempotent]
     public static async Task<IResult> Post(ClaimsPrincipal principal, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
     {
         var userId = principal.Id();
