@@ -22,6 +22,9 @@ public sealed class ErrorTests(AppFixture fixture)
         var problem = JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement;
         problem.GetProperty("status").GetInt32().ShouldBe(400);
         problem.GetProperty("title").GetString().ShouldNotBeNullOrWhiteSpace();
+        var errorLog = Path.Combine(fixture.Host.LogDirectory(), "error.log");
+        (File.Exists(errorLog) ? await File.ReadAllTextAsync(errorLog, TestContext.Current.CancellationToken) : "")
+            .ShouldNotContain("Error trying to deserialize JSON", customMessage: "a client's mistake is not an operator's error");
     }
 
     [Fact]

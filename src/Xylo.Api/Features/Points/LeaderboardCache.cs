@@ -64,6 +64,7 @@ public sealed partial class LeaderboardCache(IConnectionMultiplexer redis, IDocu
         foreach (var chunk in entries.Chunk(1000))
         {
             await db.SortedSetAddAsync(staging, chunk.Select(e => new SortedSetEntry(e.UserId.ToString(), e.Points)).ToArray());
+            await db.KeyExpireAsync(staging, TimeToLive); // a build cut short leaves nothing behind for long
         }
 
         if (entries.Count == 0)

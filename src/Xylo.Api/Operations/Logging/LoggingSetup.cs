@@ -27,12 +27,21 @@ public static class LoggingSetup
                 .Enrich.WithProperty("Application", "xylo-api")
                 .WriteTo.File(formatter, Path.Combine(directory, "combined.log"),
                     fileSizeLimitBytes: fileSizeLimit, rollOnFileSizeLimit: true, retainedFileCountLimit: 10)
-                .WriteTo.File(formatter, Path.Combine(directory, "error.log"), restrictedToMinimumLevel: LogEventLevel.Error,
-                    fileSizeLimitBytes: fileSizeLimit, rollOnFileSizeLimit: true, retainedFileCountLimit: 10);
+                .WriteTo.Logger(errors => errors
+                    .Filter.ByExcluding(IsClientMistake)
+                    .WriteTo.File(formatter, Path.Combine(directory, "error.log"), restrictedToMinimumLevel: LogEventLevel.Error,
+                        fileSizeLimitBytes: fileSizeLimit, rollOnFileSizeLimit: true, retainedFileCountLimit: 10));
             if (configuration.GetValue("Logs:Console", true)) logger.WriteTo.Console(formatter);
         });
         return builder;
     }
+
+    /// <summary>
+    /// Wolverine logs a client's malformed JSON at Error level although the client got a 400: it stays in
+    /// combined.log, but error.log is for what an operator must act on.
+    /// </summary>
+    private static bool IsClientMistake(LogEvent logEvent) =>
+        logEvent.MessageTemplate.Text.StartsWith("Error trying to deserialize JSON from incoming HTTP body", StringComparison.Ordinal);
 
     /// <summary>One line per request: method, path, route template, status, elapsed, correlation id.</summary>
     public static IApplicationBuilder UseXyloRequestLogging(this IApplicationBuilder app) =>
