@@ -23,7 +23,7 @@ public sealed class HealthTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task Readiness_reports_postgresql_and_redis_healthy()
+    public async Task Readiness_reports_postgresql_redis_and_the_projection_daemon_healthy()
     {
         var result = await fixture.Host.Scenario(s =>
         {
@@ -36,5 +36,6 @@ public sealed class HealthTests(AppFixture fixture)
         var checks = body.GetProperty("checks");
         checks.GetProperty("postgresql").GetProperty("status").GetString().ShouldBe("Healthy");
         checks.GetProperty("redis").GetProperty("status").GetString().ShouldBe("Healthy");
+        checks.GetProperty("projections").GetProperty("status").GetString().ShouldBe("Healthy");
     }
 }

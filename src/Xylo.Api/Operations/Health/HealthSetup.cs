@@ -9,13 +9,17 @@ public static class HealthSetup
 {
     private const string Ready = "ready";
 
-    /// <summary>PostgreSQL down is Unhealthy (503); Redis down is Degraded (200): the API keeps serving without it.</summary>
+    /// <summary>
+    /// PostgreSQL down is Unhealthy (503); Redis down or an async projection falling behind is Degraded
+    /// (200): the API keeps serving without them.
+    /// </summary>
     public static IServiceCollection AddXyloHealth(this IServiceCollection services)
     {
         services.AddHealthChecks()
             .AddNpgSql(sp => ConnectionUrls.ToNpgsql(sp.GetRequiredService<IConfiguration>()[XyloSecrets.DatabaseUrl]!),
                 name: "postgresql", failureStatus: HealthStatus.Unhealthy, tags: [Ready], timeout: TimeSpan.FromSeconds(3))
-            .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(2));
+            .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(2))
+            .AddCheck<ProjectionDaemonHealthCheck>("projections", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(3));
         return services;
     }
 
