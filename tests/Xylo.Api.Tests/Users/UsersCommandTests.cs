@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Alba;
+using Shouldly;
+using Xylo.Api.Tests.Support;
+
+namespace Xylo.Api.Tests.Users;
+
+/// <summary>The bootstrap path: <c>Xylo.Api users grant-role …</c> run as the real program, against the test database.</summary>
+[Collection(DevelopmentCollection.Name)]
+public sealed class UsersCommandTests(DevelopmentFixture fixture)
+{
+    [Fact]
+    public async Task The_command_line_grants_and_revokes_roles_and_fails_for_an_unknown_user()
+    {
+        var handle = $"cli-{Guid.NewGuid():N}";
+        var user = await fixture.Host.DevSignInAsync(handle);
+
+        var (granted, grantOutput) = await RunAsync("users", "grant-role", handle, "auditor");
+        granted.ShouldBe(0, grantOutput);
+        (await fixture.Host.ProfileAsync(user)).GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ShouldContain("auditor");
+
+        var (revoked, revokeOutput) = await RunAsync("users", "revoke-role", user.User.Id.ToString(), "auditor");
+        revoked.ShouldBe(0, revokeOutput);
+        (await fixture.Host.ProfileAsync(user)).GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ShouldNotContain("auditor");
+
+        (await RunAsync("users", "grant-role", $"nobody-{Guid.NewGuid():N}", "admin")).ExitCode.ShouldNotBe(0, "an unknown user fails the command");
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    {
+        var api = typeof(Program).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet", [api, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(api)!,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["DATABASE_URL"] = TestStack.DatabaseUrl;
+        start.Environment["REDIS_URL"] = TestStack.RedisUrl;
+        start.Environment["JWT_SECRET"] = "xylo-tests-signing-key-0123456789abcdef";
+        start.Environment["Logs__Console"] = "false";
+        start.Environment["Logs__Directory"] = XyloHost.NewLogDirectory();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await errors);
+    }
+}
