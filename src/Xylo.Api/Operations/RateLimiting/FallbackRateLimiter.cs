@@ -14,8 +14,11 @@ public sealed class FallbackRateLimiter(RateLimiter shared, RateLimiter local, A
 
     public override RateLimiterStatistics? GetStatistics() => shared.GetStatistics();
 
-    protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
-        AcquireAsyncCore(permitCount, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    /// <summary>
+    /// Never blocks a request thread on Redis: ASP.NET Core's middleware tries this synchronous path first
+    /// and, when it is not granted, asks <see cref="AcquireAsyncCore"/>, where the Redis round trip belongs.
+    /// </summary>
+    protected override RateLimitLease AttemptAcquireCore(int permitCount) => NotAttempted.Instance;
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
@@ -47,5 +50,21 @@ public sealed class FallbackRateLimiter(RateLimiter shared, RateLimiter local, A
     {
         await shared.DisposeAsync();
         await local.DisposeAsync();
+    }
+}
+
+/// <summary>"Ask asynchronously": a synchronous answer that grants nothing and says nothing about limits.</summary>
+internal sealed class NotAttempted : RateLimitLease
+{
+    public static readonly NotAttempted Instance = new();
+
+    public override bool IsAcquired => false;
+
+    public override IEnumerable<string> MetadataNames => [];
+
+    public override bool TryGetMetadata(string metadataName, out object? metadata)
+    {
+        metadata = null;
+        return false;
     }
 }
