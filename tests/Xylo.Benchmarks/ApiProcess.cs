@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Xylo.Benchmarks;
+
+/// <summary>The API as a separate OS process (the Release build), started and stopped by the harness.</summary>
+internal sealed class ApiProcess : IAsyncDisposable
+{
+    private readonly Process process;
+
+    private ApiProcess(Process process, double readySeconds)
+    {
+        this.process = process;
+        ReadySeconds = readySeconds;
+    }
+
+    public int Pid => process.Id;
+
+    /// <summary>Seconds from process start until <c>GET /health/ready</c> answered 200.</summary>
+    public double ReadySeconds { get; }
+
+    public static async Task<ApiProcess> StartAsync(BenchOptions options, HttpClient http, CancellationToken cancellation)
+    {
+        var info = new ProcessStartInfo("dotnet", [options.ApiDll])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = options.Root,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["ASPNETCORE_URLS"] = options.ApiUrl;
+        info.Environment["DATABASE_URL"] = options.DatabaseUrl;
+        info.Environment["REDIS_URL"] = options.RedisUrl;
+        info.Environment["RateLimiting__PermitLimit"] = "1000000000";
+        info.Environment["INTEGRATION_API_KEYS"] = options.ApiKey;
+        info.Environment["Logs__Console"] = "false";
+        info.Environment["Logs__Directory"] = options.LogDirectory;
+
+        var clock = Stopwatch.StartNew();
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the API");
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += static (_, e) =>
+        {
+            if (!string.IsNullOrEmpty(e.Data)) Console.Error.WriteLine($"  api stderr: {e.Data}");
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var deadline = TimeSpan.FromSeconds(60);
+        while (clock.Elapsed < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"the API exited with code {process.ExitCode} before it was ready");
+            try
+            {
+                using var response = await http.GetAsync(new Uri(options.ApiUrl + "/health/ready"), cancellation);
+                if (response.IsSuccessStatusCode) return new ApiProcess(process, clock.Elapsed.TotalSeconds);
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(20, cancellation);
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new TimeoutException("the API was not ready within 60 s");
+    }
+
+    /// <summary>Peak resident set size (VmHWM) in MB, from the kernel.</summary>
+    public double PeakRssMb() => ReadStatusKb("VmHWM:") / 1024.0;
+
+    public double RssMb() => ReadStatusKb("VmRSS:") / 1024.0;
+
+    private long ReadStatusKb(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            // SIGTERM first so the host shuts down cleanly; SIGKILL if it does not within 15 s.
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        process.Dispose();
+    }
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace Xylo.Benchmarks;
+
+internal sealed class BenchOptions
+{
+    public static readonly string[] AllScenarios = ["baseline", "earn", "contention", "projection-lag", "footprint", "rebuild", "mints", "restore", "audit"];
+
+    public string Root { get; private set; } = Directory.GetCurrentDirectory();
+    public int PgPort { get; private set; } = 55434;
+    public int RedisPort { get; private set; } = 56381;
+    public string Pgbench { get; private set; } = "/usr/lib/postgresql/15/bin/pgbench";
+    public string Command { get; private set; } = "./xylo bench";
+    public int Users { get; private set; } = 2000;
+    public int PassSeconds { get; private set; } = 20;
+    public int PgbenchSeconds { get; private set; } = 30;
+    public string ApiUrl { get; } = "http://127.0.0.1:3100";
+    public string ApiKey { get; } = "bench-" + Guid.NewGuid().ToString("N");
+    public List<string> Scenarios { get; } = [];
+
+    public string ApiDll => Path.Combine(Root, "src/Xylo.Api/bin/Release/net10.0/Xylo.Api.dll");
+    public string BenchDir => Path.Combine(Root, ".local/bench");
+    public string LogDirectory => Path.Combine(BenchDir, "logs");
+    public string ResultsDir => Path.Combine(BenchDir, "results");
+    public string DocsFile => Path.Combine(Root, "docs/benchmarks.md");
+    public string DatabaseUrl => $"postgres://xylo:xylo@127.0.0.1:{PgPort}/xylo";
+    public string RedisUrl => $"redis://127.0.0.1:{RedisPort}";
+    public string Npgsql => $"Host=127.0.0.1;Port={PgPort};Username=xylo;Password=xylo;Database=xylo;Pooling=false";
+
+    public bool Wants(string scenario) => Scenarios.Contains(scenario);
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--root": options.Root = Path.GetFullPath(Next()); break;
+                case "--pg-port": options.PgPort = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--redis-port": options.RedisPort = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--pgbench": options.Pgbench = Next(); break;
+                case "--command": options.Command = Next(); break;
+                case "--users": options.Users = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--pass-seconds": options.PassSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--pgbench-seconds": options.PgbenchSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                default:
+                    if (args[i].StartsWith('-') || !AllScenarios.Contains(args[i]))
+                    {
+                        throw new ArgumentException($"unknown argument '{args[i]}' (scenarios: {string.Join(", ", AllScenarios)})");
+                    }
+
+                    options.Scenarios.Add(args[i]);
+                    break;
+            }
+        }
+
+        if (options.Scenarios.Count == 0) options.Scenarios.AddRange(AllScenarios);
+        return options;
+    }
+}

@@ -1,0 +1,485 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+
+namespace Xylo.Benchmarks;
+
+internal sealed record Row(string Scenario, string Figure, string Value, string Reference, string Ratio, string Goal, string Conditions);
+
+internal sealed record SeededUser(Guid Id, string Token);
+
+internal static class Program
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly JsonSerializerOptions JsonOut = new() { WriteIndented = true };
+    private static readonly List<Row> Rows = [];
+    private static readonly Dictionary<string, object?> Figures = [];
+    private static readonly string RunId = DateTime.UtcNow.ToString("HHmmss", Inv);
+
+    private static async Task<int> Main(string[] args)
+    {
+        BenchOptions options;
+        try
+        {
+            options = BenchOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+
+        // The whole run is bounded: no scenario may hang the command.
+        using var total = new CancellationTokenSource(TimeSpan.FromMinutes(12));
+        var cancellation = total.Token;
+        var started = DateTime.UtcNow;
+        string postgresVersion;
+        await using (var db = new NpgsqlConnection(options.Npgsql))
+        {
+            await db.OpenAsync(cancellation);
+            postgresVersion = (string)(await new NpgsqlCommand("show server_version", db).ExecuteScalarAsync(cancellation))!;
+        }
+
+        var facts = await Machine.FactsAsync(options, postgresVersion);
+        Console.WriteLine($"bench: {facts["cores"]} cores, {facts["memoryGb"]} GB, {facts["os"]}, .NET {facts["dotnetSdk"]}, PostgreSQL {postgresVersion}, Redis {facts["redis"]}");
+        Console.WriteLine($"bench: scenarios {string.Join(' ', options.Scenarios)}");
+
+        double? pgbenchTps = null;
+        if (options.Wants("baseline")) pgbenchTps = await BaselineAsync(options, cancellation);
+
+        var needsApi = options.Wants("earn") || options.Wants("contention") || options.Wants("projection-lag") || options.Wants("footprint");
+        if (needsApi) await ApiScenariosAsync(options, pgbenchTps, cancellation);
+
+        foreach (var s in new[] { "rebuild", "mints", "restore", "audit" }.Where(options.Wants))
+        {
+            Rows.Add(new Row(s, "—", "not yet: capability not built", "—", "—", Goals[s], "—"));
+            Figures[s] = new { status = "not yet: capability not built", goal = Goals[s] };
+        }
+
+        var table = RenderTable();
+        Console.WriteLine();
+        Console.WriteLine(table);
+
+        Directory.CreateDirectory(options.ResultsDir);
+        var stamp = started.ToString("yyyyMMdd'T'HHmmss'Z'", Inv);
+        var jsonPath = Path.Combine(options.ResultsDir, stamp + ".json");
+        var document = new Dictionary<string, object?>
+        {
+            ["startedUtc"] = started.ToString("O", Inv),
+            ["finishedUtc"] = DateTime.UtcNow.ToString("O", Inv),
+            ["command"] = options.Command,
+            ["scenarios"] = options.Scenarios,
+            ["machine"] = facts,
+            ["figures"] = Figures,
+            ["table"] = Rows,
+        };
+        await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(document, JsonOut), cancellation);
+        Console.WriteLine($"bench: JSON written to {Path.GetRelativePath(options.Root, jsonPath)}");
+
+        await WriteDocsAsync(options, facts, table, started, Path.GetRelativePath(options.Root, jsonPath), cancellation);
+        Console.WriteLine($"bench: table written to {Path.GetRelativePath(options.Root, options.DocsFile)}");
+        return 0;
+    }
+
+    private const string AwardShape = "{userId, amount: 1, reason: \"bench\", source: <unique>}";
+
+    private static readonly Dictionary<string, string> Goals = new()
+    {
+        ["baseline"] = "— (the database's limit here)",
+        ["earn"] = "≥ 0.5 × pgbench",
+        ["earn-paced"] = "p99 < 50 ms",
+        ["contention"] = "≥ 0.3 × earn; no lost update",
+        ["projection-lag"] = "p95 < 1 s",
+        ["footprint"] = "ready < 2 s; RSS < 400 MB",
+        ["rebuild"] = "≥ 100,000 events/s",
+        ["mints"] = "≥ 0.9 × raw send, zero duplicates",
+        ["restore"] = "≥ 50,000 events/s; lag < 5 s",
+        ["audit"] = "p95 < 50 ms",
+    };
+
+    // ------------------------------------------------------------------ baseline
+
+    private static async Task<double?> BaselineAsync(BenchOptions options, CancellationToken cancellation)
+    {
+        Console.WriteLine("bench: baseline: pgbench -i -s 10 into database pgbench");
+        string[] conn = ["-h", "127.0.0.1", "-p", options.PgPort.ToString(Inv), "-U", "xylo"];
+        var init = await PgbenchAsync(options, [.. conn, "-i", "-s", "10", "-q", "pgbench"], cancellation);
+        if (init.Code != 0)
+        {
+            Rows.Add(new Row("baseline", "pgbench -N tps", "failed", "—", "—", Goals["baseline"], init.Output.Split('\n')[^1]));
+            return null;
+        }
+
+        Console.WriteLine("bench: baseline: warm-up 5 s, then pgbench -c 8 -j 2 -N -T " + options.PgbenchSeconds);
+        await PgbenchAsync(options, [.. conn, "-c", "8", "-j", "2", "-N", "-T", "5", "pgbench"], cancellation);
+        var run = await PgbenchAsync(options, [.. conn, "-c", "8", "-j", "2", "-N", "-T", options.PgbenchSeconds.ToString(Inv), "pgbench"], cancellation);
+        var tpsLine = run.Output.Split('\n').FirstOrDefault(l => l.StartsWith("tps = ", StringComparison.Ordinal));
+        if (run.Code != 0 || tpsLine is null)
+        {
+            Rows.Add(new Row("baseline", "pgbench -N tps", "failed", "—", "—", Goals["baseline"], run.Output.Split('\n')[^1]));
+            return null;
+        }
+
+        var tps = double.Parse(tpsLine.Split(' ')[2], Inv);
+        var latency = run.Output.Split('\n').FirstOrDefault(l => l.StartsWith("latency average", StringComparison.Ordinal))?.Split('=')[1].Trim();
+        Console.WriteLine($"bench: baseline: {tps:F0} tps (latency average {latency})");
+        Rows.Add(new Row("baseline", "pgbench -N tps", $"{tps:N0} tps", "—", "—", Goals["baseline"], $"8 clients, 2 threads, -N, {options.PgbenchSeconds} s, scale 10, latency avg {latency}"));
+        Figures["baseline"] = new { tps, latencyAverage = latency, clients = 8, threads = 2, seconds = options.PgbenchSeconds, scale = 10, mode = "-N (simple update, no branch/teller updates)" };
+        return tps;
+    }
+
+    private static async Task<(int Code, string Output)> PgbenchAsync(BenchOptions options, string[] args, CancellationToken cancellation)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(options.Pgbench, args)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["PGPASSWORD"] = "xylo";
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellation);
+        var stderr = process.StandardError.ReadToEndAsync(cancellation);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(TimeSpan.FromSeconds(options.PgbenchSeconds + 120));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, "pgbench timed out");
+        }
+
+        return (process.ExitCode, ((await stdout) + (await stderr)).Trim());
+    }
+
+    // ------------------------------------------------------------------ API scenarios
+
+    private static async Task ApiScenariosAsync(BenchOptions options, double? pgbenchTps, CancellationToken cancellation)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 256,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+        })
+        { Timeout = TimeSpan.FromSeconds(30) };
+        Directory.CreateDirectory(options.LogDirectory);
+
+        // footprint: fresh starts of the API process, each until /health/ready answers 200; the last one stays up.
+        var starts = options.Wants("footprint") ? 3 : 1;
+        var readyTimes = new List<double>();
+        ApiProcess? api = null;
+        for (var i = 1; i <= starts; i++)
+        {
+            if (api is not null) await api.DisposeAsync();
+            api = await ApiProcess.StartAsync(options, http, cancellation);
+            readyTimes.Add(api.ReadySeconds);
+            Console.WriteLine($"bench: api start {i}: ready after {api.ReadySeconds:F2} s (pid {api.Pid})");
+        }
+
+        await using var running = api!;
+        var users = await SeedUsersAsync(options, http, cancellation);
+        var successes = new int[users.Count];
+        var postmasterPid = int.Parse(File.ReadLines(Path.Combine(options.BenchDir, "pg/data/postmaster.pid")).First(), Inv);
+        var redisPid = File.Exists(Path.Combine(options.BenchDir, "redis/redis.pid"))
+            ? int.Parse(File.ReadAllText(Path.Combine(options.BenchDir, "redis/redis.pid")).Trim(), Inv)
+            : -1;
+
+        var awardUri = new Uri(options.ApiUrl + "/points/awards");
+        var source = 0L;
+        Func<long, CancellationToken, Task<Outcome>> Award(Func<long, int> pickUser) => async (i, ct) =>
+        {
+            var u = pickUser(i);
+            var body = $"{{\"userId\":\"{users[u].Id}\",\"amount\":1,\"reason\":\"bench\",\"source\":\"bench-{RunId}-{Interlocked.Increment(ref source)}\"}}";
+            using var request = new HttpRequestMessage(HttpMethod.Post, awardUri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Api-Key", options.ApiKey);
+            using var response = await http.SendAsync(request, ct);
+            if (response.StatusCode == HttpStatusCode.Conflict) return Outcome.Conflict;
+            if (response.StatusCode != HttpStatusCode.OK) return Outcome.Error;
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (!text.Contains("\"awarded\":1,", StringComparison.Ordinal)) return Outcome.Error;
+            Interlocked.Increment(ref successes[u]);
+            return Outcome.Ok;
+        };
+        var spread = Award(i => (int)(i % users.Count));
+        var pass = TimeSpan.FromSeconds(options.PassSeconds);
+        const long maxPerPass = 2_000_000;
+
+        // earn: warm-up, then 8/32/64 clients over distinct accounts.
+        var earnPasses = new List<(LoadResult Result, Dictionary<string, double> Cpu)>();
+        if (options.Wants("earn") || options.Wants("footprint") || options.Wants("projection-lag"))
+        {
+            Console.WriteLine("bench: earn: warm-up 5 s at 32 clients");
+            await Load.RunAsync(32, TimeSpan.FromSeconds(5), maxPerPass, null, spread, cancellation);
+            foreach (var clients in new[] { 8, 32, 64 })
+            {
+                var cpu = new CpuSampler(running.Pid, postmasterPid, redisPid);
+                var r = await Load.RunAsync(clients, pass, maxPerPass, null, spread, cancellation);
+                var cores = cpu.CoresUsed();
+                earnPasses.Add((r, cores));
+                Console.WriteLine($"bench: earn {clients,2} clients: {r.OkPerSecond:F0}/s  p50 {r.P50Ms:F1} ms  p95 {r.P95Ms:F1} ms  p99 {r.P99Ms:F1} ms  errors {r.Errors}  conflicts {r.Conflicts}  cores used {Cores(cores)}");
+            }
+        }
+
+        var best = earnPasses.Count > 0 ? earnPasses.MaxBy(p => p.Result.OkPerSecond).Result : null;
+        if (options.Wants("earn") && best is not null)
+        {
+            foreach (var (r, cores) in earnPasses)
+            {
+                Rows.Add(new Row("earn", $"commands/s @ {r.Clients} clients", $"{r.OkPerSecond:N0}/s", Ref(pgbenchTps, "pgbench tps"), Ratio(r.OkPerSecond, pgbenchTps), Goals["earn"],
+                    $"p50 {r.P50Ms:F1} / p95 {r.P95Ms:F1} / p99 {r.P99Ms:F1} ms; {r.Ok:N0} ok, {r.Errors} errors, {r.Conflicts} 409; {r.Seconds:F0} s; cores api {cores["api"]:F2} pg {cores["postgres"]:F2} client {cores["harness"]:F2}"));
+            }
+
+            var target = best.OkPerSecond / 2;
+            Console.WriteLine($"bench: earn paced: {target:F0}/s (half the best) at 32 clients");
+            var paced = await Load.RunAsync(32, pass, maxPerPass, target, spread, cancellation);
+            Console.WriteLine($"bench: earn paced: {paced.OkPerSecond:F0}/s  p50 {paced.P50Ms:F1} ms  p95 {paced.P95Ms:F1} ms  p99 {paced.P99Ms:F1} ms  errors {paced.Errors}");
+            Rows.Add(new Row("earn", "p99 at half the best rate", $"{paced.P99Ms:F1} ms", $"{target:N0}/s target", "—", Goals["earn-paced"],
+                $"32 clients paced, {paced.OkPerSecond:N0}/s achieved; p50 {paced.P50Ms:F1} / p95 {paced.P95Ms:F1} ms from scheduled send; {paced.Errors} errors; {paced.Seconds:F0} s"));
+            Figures["earn"] = new
+            {
+                reference = new { pgbenchTps },
+                users = users.Count,
+                command = "POST /points/awards, one award {amount 1}, X-Api-Key, accounts round-robin",
+                warmUpSeconds = 5,
+                passes = earnPasses.Select(p => new { result = p.Result, ratioToPgbench = pgbenchTps is { } t ? p.Result.OkPerSecond / t : (double?)null, coresUsed = p.Cpu }),
+                paced = new { result = paced, targetRate = target, latencyFrom = "scheduled send time" },
+            };
+        }
+
+        if (options.Wants("projection-lag") && best is not null)
+        {
+            await ProjectionLagAsync(options, best.Clients, pass, maxPerPass, spread, cancellation);
+        }
+
+        if (options.Wants("contention"))
+        {
+            var hot = Enumerable.Range(0, 10).ToArray();
+            var contended = Award(i => hot[(int)(i % hot.Length)]);
+            Console.WriteLine("bench: contention: warm-up 3 s, then 32 clients on 10 hot accounts");
+            await Load.RunAsync(32, TimeSpan.FromSeconds(3), maxPerPass, null, contended, cancellation);
+            var r = await Load.RunAsync(32, pass, maxPerPass, null, contended, cancellation);
+            var conflictRate = r.Requests == 0 ? 0 : (double)r.Conflicts / r.Requests;
+            Console.WriteLine($"bench: contention: {r.OkPerSecond:F0}/s  409s {r.Conflicts} ({conflictRate:P1})  p99 {r.P99Ms:F1} ms  errors {r.Errors}");
+            var check = await LostUpdateCheckAsync(options, http, users, successes, cancellation);
+            Rows.Add(new Row("contention", "commands/s, 10 hot accounts @ 32", $"{r.OkPerSecond:N0}/s", Ref(best?.OkPerSecond, "earn/s (best)"), Ratio(r.OkPerSecond, best?.OkPerSecond), Goals["contention"],
+                $"409 {r.Conflicts:N0} of {r.Requests:N0} ({conflictRate:P1}); {r.Errors} errors; p99 {r.P99Ms:F1} ms; {r.Seconds:F0} s; lost updates: {check.Summary}"));
+            Figures["contention"] = new { result = r, conflictRate, hotAccounts = hot.Length, earnBest = best?.OkPerSecond, lostUpdateCheck = check };
+        }
+
+        if (options.Wants("footprint"))
+        {
+            var peak = running.PeakRssMb();
+            var median = readyTimes.Order().ElementAt(readyTimes.Count / 2);
+            Console.WriteLine($"bench: footprint: ready {string.Join(" / ", readyTimes.Select(t => t.ToString("F2", Inv)))} s, peak RSS {peak:F0} MB");
+            Rows.Add(new Row("footprint", "startup to ready (median of 3)", $"{median:F2} s", "—", "—", "< 2 s",
+                $"fresh process each; {string.Join(" / ", readyTimes.Select(t => t.ToString("F2", Inv)))} s (the first also applies the schema to an empty database)"));
+            Rows.Add(new Row("footprint", "peak RSS (VmHWM)", $"{peak:F0} MB", "—", "—", "< 400 MB",
+                $"API process after seeding {users.Count:N0} users, earn, lag and contention passes; RSS now {running.RssMb():F0} MB"));
+            Figures["footprint"] = new { readySeconds = readyTimes, readyMedianSeconds = median, peakRssMb = peak, source = "/proc/<pid>/status VmHWM", goalReadySeconds = 2, goalRssMb = 400 };
+        }
+    }
+
+    private static async Task ProjectionLagAsync(BenchOptions options, int clients, TimeSpan pass, long max,
+        Func<long, CancellationToken, Task<Outcome>> send, CancellationToken cancellation)
+    {
+        await using var db = new NpgsqlConnection(options.Npgsql);
+        await db.OpenAsync(cancellation);
+        var names = new List<string>();
+        await using (var cmd = new NpgsqlCommand("select name from xylo.mt_event_progression order by name", db))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation)) names.Add(reader.GetString(0));
+        }
+
+        var shard = names.FirstOrDefault(n => n.StartsWith("Leaderboard", StringComparison.OrdinalIgnoreCase)) ?? "Leaderboard%";
+        Console.WriteLine($"bench: projection-lag: progression rows [{string.Join(", ", names)}]; polling '{shard}' every 100 ms during earn at {clients} clients");
+        const string Sql = """
+            with m as (select coalesce(max(seq_id), 0) s from xylo.mt_events),
+                 p as (select coalesce(max(last_seq_id), 0) s from xylo.mt_event_progression where name = @name)
+            select m.s - p.s,
+                   coalesce(extract(epoch from clock_timestamp() - (select e.timestamp from xylo.mt_events e where e.seq_id > p.s order by e.seq_id limit 1)), 0)::float8
+              from m, p
+            """;
+        var samples = new ConcurrentQueue<(long Events, double Seconds)>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        async Task<(long, double)> SampleAsync()
+        {
+            await using var cmd = new NpgsqlCommand(Sql, db);
+            cmd.Parameters.AddWithValue("name", shard);
+            await using var reader = await cmd.ExecuteReaderAsync(cancellation);
+            await reader.ReadAsync(cancellation);
+            return (reader.GetInt64(0), reader.GetDouble(1));
+        }
+
+        var poller = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                samples.Enqueue(await SampleAsync());
+                try
+                {
+                    await Task.Delay(100, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }, cancellation);
+        var r = await Load.RunAsync(clients, pass, max, null, send, cancellation);
+        await stop.CancelAsync();
+        await poller;
+
+        // After the load: how long until the daemon has caught up (bounded to 30 s).
+        var catchUp = System.Diagnostics.Stopwatch.StartNew();
+        var caughtUp = false;
+        while (catchUp.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var (events, _) = await SampleAsync();
+            if (events <= 0) { caughtUp = true; break; }
+            await Task.Delay(100, cancellation);
+        }
+
+        var ev = samples.Select(s => (double)s.Events).Order().ToArray();
+        var secs = samples.Select(s => s.Seconds).Order().ToArray();
+        var p95Events = Load.Percentile(ev, 0.95);
+        var p95Secs = Load.Percentile(secs, 0.95);
+        Console.WriteLine($"bench: projection-lag: {samples.Count} samples; events p95 {p95Events:F0} max {ev.LastOrDefault():F0}; seconds p95 {p95Secs:F2} max {secs.LastOrDefault():F2}; caught up {(caughtUp ? catchUp.Elapsed.TotalSeconds.ToString("F1", Inv) + " s" : "not within 30 s")} after the load");
+        Rows.Add(new Row("projection-lag", "daemon lag p95 (max)", $"{p95Secs:F2} s ({secs.LastOrDefault():F2} s)", "—", "—", Goals["projection-lag"],
+            $"'{shard}', {samples.Count} samples @100 ms during earn at {clients} clients ({r.OkPerSecond:N0}/s); events p95 {p95Events:N0} (max {ev.LastOrDefault():N0}); caught up {(caughtUp ? catchUp.Elapsed.TotalSeconds.ToString("F1", Inv) + " s" : "not within 30 s")} after"));
+        Figures["projection-lag"] = new
+        {
+            shard,
+            progressionRows = names,
+            clients,
+            load = r,
+            samples = samples.Count,
+            intervalMs = 100,
+            lagEvents = new { p95 = p95Events, max = ev.LastOrDefault() },
+            lagSeconds = new { p95 = p95Secs, max = secs.LastOrDefault(), definition = "now - timestamp of the oldest event the daemon has not processed" },
+            catchUpSecondsAfterLoad = caughtUp ? catchUp.Elapsed.TotalSeconds : (double?)null,
+        };
+    }
+
+    private sealed record LostUpdateCheck(int AccountsChecked, int Mismatches, int LostUpdates, string Summary, IReadOnlyList<string> Examples);
+
+    /// <summary>
+    /// Every account's <c>earned</c> must equal its sign-up bonus plus the awards the harness saw succeed.
+    /// The sign-up bonus arrives through a queue, so the check waits (bounded) for it.
+    /// </summary>
+    private static async Task<LostUpdateCheck> LostUpdateCheckAsync(BenchOptions options, HttpClient http, List<SeededUser> users, int[] successes, CancellationToken cancellation)
+    {
+        const long SignUpBonus = 100;
+        var uri = new Uri(options.ApiUrl + "/me/points");
+        var earned = new long[users.Count];
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        List<int> wrong;
+        do
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, users.Count), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellation }, async (u, ct) =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", users[u].Token);
+                using var response = await http.SendAsync(request, ct);
+                if (!response.IsSuccessStatusCode) { earned[u] = -1; return; }
+                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+                earned[u] = json.RootElement.GetProperty("earned").GetInt64();
+            });
+            wrong = Enumerable.Range(0, users.Count).Where(u => earned[u] != SignUpBonus + successes[u]).ToList();
+            if (wrong.Count == 0) break;
+            await Task.Delay(500, cancellation);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        var lost = wrong.Count(u => earned[u] >= 0 && earned[u] < SignUpBonus + successes[u]);
+        var examples = wrong.Take(5).Select(u => $"{users[u].Id}: earned {earned[u]}, expected {SignUpBonus} + {successes[u]}").ToList();
+        var summary = wrong.Count == 0
+            ? $"none (all {users.Count:N0} accounts: earned = 100 sign-up + successful awards)"
+            : $"{wrong.Count} accounts differ ({lost} below expectation)";
+        Console.WriteLine($"bench: lost-update check: {summary}");
+        foreach (var e in examples) Console.WriteLine($"  {e}");
+        return new LostUpdateCheck(users.Count, wrong.Count, lost, summary, examples);
+    }
+
+    private static async Task<List<SeededUser>> SeedUsersAsync(BenchOptions options, HttpClient http, CancellationToken cancellation)
+    {
+        var uri = new Uri(options.ApiUrl + "/auth/dev/sign-in");
+        var users = new SeededUser?[options.Users];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, options.Users), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellation }, async (i, ct) =>
+        {
+            var body = $"{{\"handle\":\"bench{RunId}u{i}\"}}";
+            for (var attempt = 1; attempt <= 3; attempt++)
+            {
+                using var response = await http.PostAsync(uri, new StringContent(body, Encoding.UTF8, "application/json"), ct);
+                if (!response.IsSuccessStatusCode) continue;
+                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+                users[i] = new SeededUser(json.RootElement.GetProperty("user").GetProperty("id").GetGuid(), json.RootElement.GetProperty("accessToken").GetString()!);
+                return;
+            }
+        });
+        var seeded = users.OfType<SeededUser>().ToList();
+        Console.WriteLine($"bench: seeded {seeded.Count:N0} of {options.Users:N0} users via POST /auth/dev/sign-in in {clock.Elapsed.TotalSeconds:F1} s ({seeded.Count / clock.Elapsed.TotalSeconds:F0}/s, 32 concurrent)");
+        if (seeded.Count < 10) throw new InvalidOperationException("seeding failed: fewer than 10 users");
+        Figures["seeding"] = new { users = seeded.Count, requested = options.Users, seconds = clock.Elapsed.TotalSeconds, concurrency = 32 };
+        return seeded;
+    }
+
+    // ------------------------------------------------------------------ output
+
+    private static string Cores(Dictionary<string, double> c) =>
+        $"api {c["api"]:F2}, postgres {c["postgres"]:F2}, redis {c["redis"]:F2}, client {c["harness"]:F2}, machine {c["machine"]:F2}";
+
+    private static string Ref(double? value, string what) => value is { } v ? $"{v:N0} {what}" : "—";
+
+    private static string Ratio(double value, double? reference) => reference is { } r && r > 0 ? $"{value / r:F2}" : "—";
+
+    private static string RenderTable()
+    {
+        string[] header = ["scenario", "figure", "value", "reference (same run)", "ratio", "goal", "conditions"];
+        var lines = new List<string> { "| " + string.Join(" | ", header) + " |", "|" + string.Concat(header.Select(_ => "---|")) };
+        lines.AddRange(Rows.Select(r => "| " + string.Join(" | ", r.Scenario, r.Figure, r.Value, r.Reference, r.Ratio, r.Goal, r.Conditions) + " |"));
+        return string.Join('\n', lines);
+    }
+
+    private static async Task WriteDocsAsync(BenchOptions options, Dictionary<string, object?> facts, string table, DateTime started, string jsonPath, CancellationToken cancellation)
+    {
+        var idle = Environment.GetEnvironmentVariable("XYLO_BENCH_IDLE_NOTE") ?? "not checked by the harness";
+        var text = $"""
+            # Benchmarks
+
+            Latest run of `./xylo bench` (issue 7). Goals are targets read against the figures, never test assertions.
+            Regenerate with the command below; each run also writes its JSON to `.local/bench/results/`.
+
+            - **command**: `{options.Command}`
+            - **run**: {started:yyyy-MM-dd HH:mm} UTC, commit `{facts["commit"]}`{((bool)facts["workingTreeDirty"]! ? " (with uncommitted changes)" : "")}, JSON `{jsonPath}`
+            - **machine**: {facts["cores"]} cores ({facts["cpu"]}), {facts["memoryGb"]} GB, {facts["os"]}, kernel {facts["kernel"]}
+            - **versions**: .NET SDK {facts["dotnetSdk"]} ({facts["dotnetRuntime"]}), PostgreSQL {facts["postgres"]}, Redis {facts["redis"]}
+            - **stack**: separate bench stack (PostgreSQL 127.0.0.1:{options.PgPort}, Redis 127.0.0.1:{options.RedisPort}, fsync on), database recreated; API Release build as its own process on {options.ApiUrl}; client, API, PostgreSQL and Redis share the same cores
+            - **other load on the machine**: {idle}
+
+            {table}
+
+            ## How each figure is taken
+
+            - **baseline**: `pgbench -i -s 10` into database `pgbench` on the bench stack, a 5 s warm-up, then `pgbench -c 8 -j 2 -N -T {options.PgbenchSeconds}`.
+            - **earn**: {options.Users:N0} users seeded through `POST /auth/dev/sign-in` (32 concurrent); a 5 s warm-up; then {options.PassSeconds} s closed-loop passes at 8, 32 and 64 clients, each request
+              `POST /points/awards` with `X-Api-Key` and one award `{AwardShape}`, accounts round-robin. A command counts when the answer is 200 with `awarded: 1`.
+              The paced pass sends at half the best rate from 32 clients and measures latency from each request's scheduled time. "cores" is CPU time from `/proc` divided by wall time.
+            - **contention**: the same command on 10 hot accounts at 32 clients for {options.PassSeconds} s; 409 answers are conflicts. Afterwards every seeded account's `earned` (`GET /me/points`)
+              must equal the 100-point sign-up bonus plus the awards the harness saw succeed.
+            - **projection-lag**: during an extra earn pass at the best client count, every 100 ms: `max(seq_id)` of `xylo.mt_events` minus the leaderboard shard's `last_seq_id` in
+              `xylo.mt_event_progression` (events), and now minus the timestamp of the oldest unprocessed event (seconds).
+            - **footprint**: three fresh starts of the API process, time until `GET /health/ready` answers 200 (median); peak RSS is `VmHWM` from `/proc/<pid>/status` of the last one after all passes.
+            - **rebuild, mints, restore, audit**: not measured yet; the capabilities are not built.
+            """;
+        Directory.CreateDirectory(Path.GetDirectoryName(options.DocsFile)!);
+        await File.WriteAllTextAsync(options.DocsFile, text.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n", cancellation);
+    }
+}
