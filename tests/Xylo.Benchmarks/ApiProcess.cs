@@ -26,13 +26,14 @@ internal sealed class ApiProcess : IAsyncDisposable
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = options.Root,
+            // The content root is the working directory: the build output holds appsettings*.json.
+            WorkingDirectory = Path.GetDirectoryName(options.ApiDll)!,
         };
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["ASPNETCORE_URLS"] = options.ApiUrl;
         info.Environment["DATABASE_URL"] = options.DatabaseUrl;
         info.Environment["REDIS_URL"] = options.RedisUrl;
-        info.Environment["RateLimiting__PermitLimit"] = "1000000000";
+        info.Environment["RateLimiting__PermitLimit"] = options.PermitLimit;
         info.Environment["INTEGRATION_API_KEYS"] = options.ApiKey;
         info.Environment["Logs__Console"] = "false";
         info.Environment["Logs__Directory"] = options.LogDirectory;

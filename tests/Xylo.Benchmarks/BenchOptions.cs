@@ -15,6 +15,8 @@ internal sealed class BenchOptions
     public int PassSeconds { get; private set; } = 20;
     public int PgbenchSeconds { get; private set; } = 30;
     public string ApiUrl { get; } = "http://127.0.0.1:3100";
+    /// <summary>The highest limit the API's options accept (1..1,000,000 per 15-minute window); a full run sends well under it.</summary>
+    public string PermitLimit { get; } = "1000000";
     public string ApiKey { get; } = "bench-" + Guid.NewGuid().ToString("N");
     public List<string> Scenarios { get; } = [];
 

@@ -52,7 +52,21 @@ internal static class Program
         if (options.Wants("baseline")) pgbenchTps = await BaselineAsync(options, cancellation);
 
         var needsApi = options.Wants("earn") || options.Wants("contention") || options.Wants("projection-lag") || options.Wants("footprint");
-        if (needsApi) await ApiScenariosAsync(options, pgbenchTps, cancellation);
+        var failed = false;
+        if (needsApi)
+        {
+            try
+            {
+                await ApiScenariosAsync(options, pgbenchTps, cancellation);
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException or NpgsqlException)
+            {
+                failed = true;
+                await Console.Error.WriteLineAsync($"bench: API scenarios failed: {e.Message} (API logs: {Path.GetRelativePath(options.Root, options.LogDirectory)})");
+                Rows.Add(new Row("api scenarios", "—", "failed", "—", "—", "—", e.Message));
+                Figures["apiFailure"] = e.ToString();
+            }
+        }
 
         foreach (var s in new[] { "rebuild", "mints", "restore", "audit" }.Where(options.Wants))
         {
@@ -82,7 +96,7 @@ internal static class Program
 
         await WriteDocsAsync(options, facts, table, started, Path.GetRelativePath(options.Root, jsonPath), cancellation);
         Console.WriteLine($"bench: table written to {Path.GetRelativePath(options.Root, options.DocsFile)}");
-        return 0;
+        return failed ? 1 : 0;
     }
 
     private const string AwardShape = "{userId, amount: 1, reason: \"bench\", source: <unique>}";
@@ -217,6 +231,7 @@ internal static class Program
         {
             Console.WriteLine("bench: earn: warm-up 5 s at 32 clients");
             await Load.RunAsync(32, TimeSpan.FromSeconds(5), maxPerPass, null, spread, cancellation);
+            await StatementsResetAsync(options, cancellation);
             foreach (var clients in new[] { 8, 32, 64 })
             {
                 var cpu = new CpuSampler(running.Pid, postmasterPid, redisPid);
@@ -227,13 +242,15 @@ internal static class Program
             }
         }
 
+        if (earnPasses.Count > 0) await StatementsReportAsync(options, earnPasses.Sum(p => p.Result.Ok), earnPasses.Sum(p => p.Result.Seconds), cancellation);
+
         var best = earnPasses.Count > 0 ? earnPasses.MaxBy(p => p.Result.OkPerSecond).Result : null;
         if (options.Wants("earn") && best is not null)
         {
             foreach (var (r, cores) in earnPasses)
             {
                 Rows.Add(new Row("earn", $"commands/s @ {r.Clients} clients", $"{r.OkPerSecond:N0}/s", Ref(pgbenchTps, "pgbench tps"), Ratio(r.OkPerSecond, pgbenchTps), Goals["earn"],
-                    $"p50 {r.P50Ms:F1} / p95 {r.P95Ms:F1} / p99 {r.P99Ms:F1} ms; {r.Ok:N0} ok, {r.Errors} errors, {r.Conflicts} 409; {r.Seconds:F0} s; cores api {cores["api"]:F2} pg {cores["postgres"]:F2} client {cores["harness"]:F2}"));
+                    $"p50 {r.P50Ms:F1} / p95 {r.P95Ms:F1} / p99 {r.P99Ms:F1} ms; {r.Ok:N0} ok, {r.Errors} errors, {r.Conflicts} 409; {r.Seconds:F0} s; cores api {cores["api"]:F2} pg {cores["postgres"]:F2} client {cores["harness"]:F2} other {Other(cores):F2} (of {Environment.ProcessorCount})"));
             }
 
             var target = best.OkPerSecond / 2;
@@ -367,6 +384,66 @@ internal static class Program
         };
     }
 
+    private sealed record Statement(string Query, long Calls, double TotalMs, double MeanMs, double CallsPerCommand, double ShareOfDbTime);
+
+    private static async Task StatementsResetAsync(BenchOptions options, CancellationToken cancellation)
+    {
+        try
+        {
+            await using var db = new NpgsqlConnection(options.Npgsql);
+            await db.OpenAsync(cancellation);
+            await new NpgsqlCommand("select pg_stat_statements_reset()", db).ExecuteNonQueryAsync(cancellation);
+        }
+        catch (PostgresException e)
+        {
+            Console.WriteLine($"bench: pg_stat_statements not available ({e.MessageText})");
+        }
+    }
+
+    /// <summary>The statements behind the earn passes: where PostgreSQL's time goes, and round trips per command.</summary>
+    private static async Task StatementsReportAsync(BenchOptions options, long commands, double wallSeconds, CancellationToken cancellation)
+    {
+        try
+        {
+            await using var db = new NpgsqlConnection(options.Npgsql);
+            await db.OpenAsync(cancellation);
+            var all = new List<(string Query, long Calls, double TotalMs, double MeanMs)>();
+            await using (var cmd = new NpgsqlCommand("""
+                select query, calls, total_exec_time, mean_exec_time from pg_stat_statements
+                 where dbid = (select oid from pg_database where datname = current_database())
+                 order by total_exec_time desc
+                """, db))
+            await using (var reader = await cmd.ExecuteReaderAsync(cancellation))
+            {
+                while (await reader.ReadAsync(cancellation)) all.Add((reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3)));
+            }
+
+            var totalMs = all.Sum(s => s.TotalMs);
+            var calls = all.Sum(s => s.Calls);
+            var top = all.Take(10).Select(s => new Statement(
+                s.Query.Length > 160 ? s.Query[..160] + "…" : s.Query, s.Calls, Math.Round(s.TotalMs), Math.Round(s.MeanMs, 3),
+                Math.Round((double)s.Calls / Math.Max(1, commands), 2), Math.Round(s.TotalMs / Math.Max(1, totalMs), 3))).ToList();
+            Console.WriteLine($"bench: pg_stat_statements over the earn passes: {calls:N0} statements for {commands:N0} commands ({(double)calls / Math.Max(1, commands):F1} per command), executor time {totalMs / 1000 / wallSeconds:F2} s per wall second");
+            foreach (var t in top.Take(6))
+            {
+                Console.WriteLine($"  {t.ShareOfDbTime,6:P1}  {t.CallsPerCommand,5:F2}/cmd  {t.MeanMs,7:F3} ms  {t.Query.ReplaceLineEndings(" ")}");
+            }
+
+            Figures["earn-statements"] = new
+            {
+                commands,
+                statements = calls,
+                statementsPerCommand = (double)calls / Math.Max(1, commands),
+                executorSecondsPerWallSecond = totalMs / 1000 / wallSeconds,
+                top,
+            };
+        }
+        catch (PostgresException e)
+        {
+            Console.WriteLine($"bench: pg_stat_statements not available ({e.MessageText})");
+        }
+    }
+
     private sealed record LostUpdateCheck(int AccountsChecked, int Mismatches, int LostUpdates, string Summary, IReadOnlyList<string> Examples);
 
     /// <summary>
@@ -434,7 +511,9 @@ internal static class Program
     // ------------------------------------------------------------------ output
 
     private static string Cores(Dictionary<string, double> c) =>
-        $"api {c["api"]:F2}, postgres {c["postgres"]:F2}, redis {c["redis"]:F2}, client {c["harness"]:F2}, machine {c["machine"]:F2}";
+        $"api {c["api"]:F2}, postgres {c["postgres"]:F2}, redis {c["redis"]:F2}, client {c["harness"]:F2}, other {Other(c):F2}, machine {c["machine"]:F2}";
+
+    private static double Other(Dictionary<string, double> c) => Math.Max(0, c["machine"] - c["api"] - c["postgres"] - c["redis"] - c["harness"]);
 
     private static string Ref(double? value, string what) => value is { } v ? $"{v:N0} {what}" : "—";
 
