@@ -73,6 +73,8 @@ internal sealed class ApiProcess : IAsyncDisposable
 
     public double RssMb() => ReadStatusKb("VmRSS:") / 1024.0;
 
+    public int Threads() => (int)ReadStatusKb("Threads:");
+
     private long ReadStatusKb(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))

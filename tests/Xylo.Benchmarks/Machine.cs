@@ -51,14 +51,17 @@ internal static class Machine
     }
 }
 
-/// <summary>CPU time (from /proc) of the API, the bench stack's PostgreSQL and Redis, the harness and the whole machine.</summary>
+/// <summary>
+/// CPU time (from /proc) of the API, the bench stack's PostgreSQL and Redis, the harness and the whole
+/// machine between construction and <see cref="CoresUsed"/>, plus the busiest processes by name.
+/// </summary>
 internal sealed class CpuSampler
 {
     private const double TicksPerSecond = 100.0; // USER_HZ on Linux
     private readonly int apiPid;
     private readonly int postmasterPid;
     private readonly int redisPid;
-    private readonly Dictionary<string, double> start;
+    private readonly (Dictionary<int, (string Comm, int Parent, double Seconds)> Processes, double Machine, double Steal) start;
     private readonly Stopwatch clock = Stopwatch.StartNew();
 
     public CpuSampler(int apiPid, int postmasterPid, int redisPid)
@@ -69,57 +72,62 @@ internal sealed class CpuSampler
         start = Sample();
     }
 
-    /// <summary>Cores used on average since construction, per process group.</summary>
-    public Dictionary<string, double> CoresUsed()
+    /// <summary>Average cores used since construction: api, postgres, redis, harness, machine, steal.</summary>
+    public Dictionary<string, double> CoresUsed() => Measure().Groups;
+
+    public (Dictionary<string, double> Groups, List<string> Top) Measure()
     {
         var end = Sample();
         var seconds = clock.Elapsed.TotalSeconds;
-        return end.ToDictionary(kv => kv.Key, kv => Math.Round((kv.Value - start.GetValueOrDefault(kv.Key)) / seconds, 2));
+        var delta = end.Processes.ToDictionary(kv => kv.Key, kv => (kv.Value.Comm, kv.Value.Parent,
+            Seconds: kv.Value.Seconds - (start.Processes.TryGetValue(kv.Key, out var s) ? s.Seconds : 0)));
+        double Of(Func<int, (string Comm, int Parent, double Seconds), bool> match) =>
+            Math.Round(delta.Where(kv => match(kv.Key, kv.Value)).Sum(kv => kv.Value.Seconds) / seconds, 2);
+        var groups = new Dictionary<string, double>
+        {
+            ["api"] = Of((pid, _) => pid == apiPid),
+            ["postgres"] = Of((pid, p) => pid == postmasterPid || p.Parent == postmasterPid),
+            ["redis"] = Of((pid, _) => pid == redisPid),
+            ["harness"] = Of((pid, _) => pid == Environment.ProcessId),
+            ["machine"] = Math.Round((end.Machine - start.Machine) / seconds, 2),
+            ["steal"] = Math.Round((end.Steal - start.Steal) / seconds, 2),
+        };
+        var top = delta.Where(kv => kv.Value.Seconds > 0)
+            .GroupBy(kv => kv.Key == apiPid ? "api" : kv.Key == Environment.ProcessId ? "harness" : kv.Value.Comm)
+            .Select(g => (Name: g.Key, Cores: g.Sum(kv => kv.Value.Seconds) / seconds))
+            .OrderByDescending(t => t.Cores).Take(6)
+            .Select(t => $"{t.Name} {t.Cores.ToString("F2", CultureInfo.InvariantCulture)}").ToList();
+        return (groups, top);
     }
 
-    private Dictionary<string, double> Sample()
+    private static (Dictionary<int, (string Comm, int Parent, double Seconds)> Processes, double Machine, double Steal) Sample()
     {
-        double postgres = 0;
+        var processes = new Dictionary<int, (string, int, double)>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            if (pid == postmasterPid || ParentOf(pid) == postmasterPid) postgres += ProcessSeconds(pid);
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var open = stat.IndexOf('(', StringComparison.Ordinal);
+                var close = stat.LastIndexOf(')');
+                var f = stat[(close + 2)..].Split(' ');
+                // after the command: state(0) ppid(1) ... utime(11) stime(12)
+                processes[pid] = (stat[(open + 1)..close], int.Parse(f[1], CultureInfo.InvariantCulture),
+                    (double.Parse(f[11], CultureInfo.InvariantCulture) + double.Parse(f[12], CultureInfo.InvariantCulture)) / TicksPerSecond);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
         }
 
-        var cpuLine = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var fields = cpuLine.Skip(1).Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-        var busy = fields.Sum() - fields[3] - (fields.Length > 4 ? fields[4] : 0); // minus idle and iowait
-        return new Dictionary<string, double>
-        {
-            ["api"] = ProcessSeconds(apiPid),
-            ["postgres"] = postgres,
-            ["redis"] = ProcessSeconds(redisPid),
-            ["harness"] = ProcessSeconds(Environment.ProcessId),
-            ["machine"] = busy / TicksPerSecond,
-        };
+        // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest is already in user)
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+        var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6];
+        return (processes, busy / TicksPerSecond, (fields.Length > 7 ? fields[7] : 0) / TicksPerSecond);
     }
-
-    private static string[]? StatFields(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    private static int ParentOf(int pid) => StatFields(pid) is { } f ? int.Parse(f[1], CultureInfo.InvariantCulture) : -1;
-
-    // fields after the command: state(0) ppid(1) ... utime(11) stime(12)
-    private static double ProcessSeconds(int pid) => StatFields(pid) is { } f
-        ? (double.Parse(f[11], CultureInfo.InvariantCulture) + double.Parse(f[12], CultureInfo.InvariantCulture)) / TicksPerSecond
-        : 0;
 }

@@ -226,7 +226,7 @@ internal static class Program
         const long maxPerPass = 2_000_000;
 
         // earn: warm-up, then 8/32/64 clients over distinct accounts.
-        var earnPasses = new List<(LoadResult Result, Dictionary<string, double> Cpu)>();
+        var earnPasses = new List<(LoadResult Result, Dictionary<string, double> Cpu, List<string> Top, int ApiThreads)>();
         if (options.Wants("earn") || options.Wants("footprint") || options.Wants("projection-lag"))
         {
             Console.WriteLine("bench: earn: warm-up 5 s at 32 clients");
@@ -236,9 +236,12 @@ internal static class Program
             {
                 var cpu = new CpuSampler(running.Pid, postmasterPid, redisPid);
                 var r = await Load.RunAsync(clients, pass, maxPerPass, null, spread, cancellation);
-                var cores = cpu.CoresUsed();
-                earnPasses.Add((r, cores));
-                Console.WriteLine($"bench: earn {clients,2} clients: {r.OkPerSecond:F0}/s  p50 {r.P50Ms:F1} ms  p95 {r.P95Ms:F1} ms  p99 {r.P99Ms:F1} ms  errors {r.Errors}  conflicts {r.Conflicts}  cores used {Cores(cores)}");
+                var (cores, top) = cpu.Measure();
+                var threads = running.Threads();
+                earnPasses.Add((r, cores, top, threads));
+                OtherLoadSamples.Add((clients, Other(cores), top));
+                Console.WriteLine($"bench: earn {clients,2} clients: {r.OkPerSecond:F0}/s  p50 {r.P50Ms:F1} ms  p95 {r.P95Ms:F1} ms  p99 {r.P99Ms:F1} ms  errors {r.Errors}  conflicts {r.Conflicts}");
+                Console.WriteLine($"  cores used: {Cores(cores)}; busiest: {string.Join(", ", top)}; API threads {threads}");
             }
         }
 
@@ -247,10 +250,10 @@ internal static class Program
         var best = earnPasses.Count > 0 ? earnPasses.MaxBy(p => p.Result.OkPerSecond).Result : null;
         if (options.Wants("earn") && best is not null)
         {
-            foreach (var (r, cores) in earnPasses)
+            foreach (var (r, cores, _, threads) in earnPasses)
             {
                 Rows.Add(new Row("earn", $"commands/s @ {r.Clients} clients", $"{r.OkPerSecond:N0}/s", Ref(pgbenchTps, "pgbench tps"), Ratio(r.OkPerSecond, pgbenchTps), Goals["earn"],
-                    $"p50 {r.P50Ms:F1} / p95 {r.P95Ms:F1} / p99 {r.P99Ms:F1} ms; {r.Ok:N0} ok, {r.Errors} errors, {r.Conflicts} 409; {r.Seconds:F0} s; cores api {cores["api"]:F2} pg {cores["postgres"]:F2} client {cores["harness"]:F2} other {Other(cores):F2} (of {Environment.ProcessorCount})"));
+                    $"p50 {r.P50Ms:F1} / p95 {r.P95Ms:F1} / p99 {r.P99Ms:F1} ms; {r.Ok:N0} ok, {r.Errors} errors, {r.Conflicts} 409; {r.Seconds:F0} s; cores api {cores["api"]:F2} pg {cores["postgres"]:F2} client {cores["harness"]:F2} other {Other(cores):F2} (of {Environment.ProcessorCount}); API threads {threads}"));
             }
 
             var target = best.OkPerSecond / 2;
@@ -265,7 +268,7 @@ internal static class Program
                 users = users.Count,
                 command = "POST /points/awards, one award {amount 1}, X-Api-Key, accounts round-robin",
                 warmUpSeconds = 5,
-                passes = earnPasses.Select(p => new { result = p.Result, ratioToPgbench = pgbenchTps is { } t ? p.Result.OkPerSecond / t : (double?)null, coresUsed = p.Cpu }),
+                passes = earnPasses.Select(p => new { result = p.Result, ratioToPgbench = pgbenchTps is { } t ? p.Result.OkPerSecond / t : (double?)null, coresUsed = p.Cpu, busiestProcesses = p.Top, apiThreads = p.ApiThreads }),
                 paced = new { result = paced, targetRate = target, latencyFrom = "scheduled send time" },
             };
         }
@@ -489,7 +492,18 @@ internal static class Program
         var uri = new Uri(options.ApiUrl + "/auth/dev/sign-in");
         var users = new SeededUser?[options.Users];
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, options.Users), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellation }, async (i, ct) =>
+        using var seedingBudget = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        seedingBudget.CancelAfter(TimeSpan.FromSeconds(150));
+        try
+        {
+            await SeedAsync();
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            Console.WriteLine("bench: seeding stopped after its 150 s budget");
+        }
+
+        async Task SeedAsync() => await Parallel.ForEachAsync(Enumerable.Range(0, options.Users), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = seedingBudget.Token }, async (i, ct) =>
         {
             var body = $"{{\"handle\":\"bench{RunId}u{i}\"}}";
             for (var attempt = 1; attempt <= 3; attempt++)
@@ -511,7 +525,15 @@ internal static class Program
     // ------------------------------------------------------------------ output
 
     private static string Cores(Dictionary<string, double> c) =>
-        $"api {c["api"]:F2}, postgres {c["postgres"]:F2}, redis {c["redis"]:F2}, client {c["harness"]:F2}, other {Other(c):F2}, machine {c["machine"]:F2}";
+        $"api {c["api"]:F2}, postgres {c["postgres"]:F2}, redis {c["redis"]:F2}, client {c["harness"]:F2}, other {Other(c):F2}, machine {c["machine"]:F2}, steal {c["steal"]:F2}";
+
+    private static readonly List<(int Clients, double Cores, List<string> Top)> OtherLoadSamples = [];
+
+    private static string OtherLoad() => OtherLoadSamples.Count == 0
+        ? "(not measured)"
+        : string.Join("; ", OtherLoadSamples.Select(o => $"{o.Cores.ToString("F2", Inv)} cores at {o.Clients} clients")) +
+          $" of {Environment.ProcessorCount} (busiest then: {string.Join(", ", OtherLoadSamples.MaxBy(o => o.Cores).Top)}). " +
+          (OtherLoadSamples.Max(o => o.Cores) >= 0.2 ? "**The machine was not idle: these figures are disturbed.**" : "The machine was otherwise idle.");
 
     private static double Other(Dictionary<string, double> c) => Math.Max(0, c["machine"] - c["api"] - c["postgres"] - c["redis"] - c["harness"]);
 
@@ -541,7 +563,7 @@ internal static class Program
             - **machine**: {facts["cores"]} cores ({facts["cpu"]}), {facts["memoryGb"]} GB, {facts["os"]}, kernel {facts["kernel"]}
             - **versions**: .NET SDK {facts["dotnetSdk"]} ({facts["dotnetRuntime"]}), PostgreSQL {facts["postgres"]}, Redis {facts["redis"]}
             - **stack**: separate bench stack (PostgreSQL 127.0.0.1:{options.PgPort}, Redis 127.0.0.1:{options.RedisPort}, fsync on), database recreated; API Release build as its own process on {options.ApiUrl}; client, API, PostgreSQL and Redis share the same cores
-            - **other load on the machine**: {idle}
+            - **other load on the machine**: {idle}; during the earn passes processes outside the bench used {OtherLoad()}
 
             {table}
 
