@@ -40,7 +40,7 @@ internal static class Machine
             ["cpu"] = cpuModel,
             ["memoryGb"] = Math.Round(long.Parse(memTotalKb, CultureInfo.InvariantCulture) / 1024.0 / 1024.0, 1),
             ["os"] = os,
-            ["kernel"] = RuntimeInformation.OSDescription,
+            ["kernel"] = File.Exists("/proc/sys/kernel/osrelease") ? (await File.ReadAllTextAsync("/proc/sys/kernel/osrelease")).Trim() : RuntimeInformation.OSDescription,
             ["dotnetSdk"] = await RunAsync("dotnet", "--version"),
             ["dotnetRuntime"] = RuntimeInformation.FrameworkDescription,
             ["postgres"] = postgresVersion,
