@@ -580,7 +580,12 @@ internal static class Program
             - **footprint**: three fresh starts of the API process, time until `GET /health/ready` answers 200 (median); peak RSS is `VmHWM` from `/proc/<pid>/status` of the last one after all passes.
             - **rebuild, mints, restore, audit**: not measured yet; the capabilities are not built.
             """;
+        // Hand-written analysis below the marker survives regeneration.
+        const string NotesMarker = "<!-- notes: kept by ./xylo bench across runs -->";
+        var notes = File.Exists(options.DocsFile) && (await File.ReadAllTextAsync(options.DocsFile, cancellation)) is var old && old.Contains(NotesMarker, StringComparison.Ordinal)
+            ? old[old.IndexOf(NotesMarker, StringComparison.Ordinal)..]
+            : NotesMarker + "\n";
         Directory.CreateDirectory(Path.GetDirectoryName(options.DocsFile)!);
-        await File.WriteAllTextAsync(options.DocsFile, text.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n", cancellation);
+        await File.WriteAllTextAsync(options.DocsFile, text.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n\n" + notes, cancellation);
     }
 }
