@@ -130,7 +130,10 @@ internal static class Program
 
         Console.WriteLine("bench: baseline: warm-up 5 s, then pgbench -c 8 -j 2 -N -T " + options.PgbenchSeconds);
         await PgbenchAsync(options, [.. conn, "-c", "8", "-j", "2", "-N", "-T", "5", "pgbench"], cancellation);
+        var cpu = new CpuSampler(-1, PostmasterPid(options), RedisPid(options));
         var run = await PgbenchAsync(options, [.. conn, "-c", "8", "-j", "2", "-N", "-T", options.PgbenchSeconds.ToString(Inv), "pgbench"], cancellation);
+        var (cores, top) = cpu.Measure();
+        OtherLoadSamples.Add(("pgbench", Other(cores), top));
         var tpsLine = run.Output.Split('\n').FirstOrDefault(l => l.StartsWith("tps = ", StringComparison.Ordinal));
         if (run.Code != 0 || tpsLine is null)
         {
@@ -140,9 +143,9 @@ internal static class Program
 
         var tps = double.Parse(tpsLine.Split(' ')[2], Inv);
         var latency = run.Output.Split('\n').FirstOrDefault(l => l.StartsWith("latency average", StringComparison.Ordinal))?.Split('=')[1].Trim();
-        Console.WriteLine($"bench: baseline: {tps:F0} tps (latency average {latency})");
-        Rows.Add(new Row("baseline", "pgbench -N tps", $"{tps:N0} tps", "—", "—", Goals["baseline"], $"8 clients, 2 threads, -N, {options.PgbenchSeconds} s, scale 10, latency avg {latency}"));
-        Figures["baseline"] = new { tps, latencyAverage = latency, clients = 8, threads = 2, seconds = options.PgbenchSeconds, scale = 10, mode = "-N (simple update, no branch/teller updates)" };
+        Console.WriteLine($"bench: baseline: {tps:F0} tps (latency average {latency}); cores used: {Cores(cores)}; busiest: {string.Join(", ", top)}");
+        Rows.Add(new Row("baseline", "pgbench -N tps", $"{tps:N0} tps", "—", "—", Goals["baseline"], $"8 clients, 2 threads, -N, {options.PgbenchSeconds} s, scale 10, latency avg {latency}; cores pg {cores["postgres"]:F2} pgbench {cores["harness"]:F2} other {Other(cores):F2} (of {Environment.ProcessorCount})"));
+        Figures["baseline"] = new { tps, latencyAverage = latency, clients = 8, threads = 2, seconds = options.PgbenchSeconds, scale = 10, coresUsed = cores, busiestProcesses = top, mode = "-N (simple update, no branch/teller updates)" };
         return tps;
     }
 
@@ -173,6 +176,13 @@ internal static class Program
         return (process.ExitCode, ((await stdout) + (await stderr)).Trim());
     }
 
+    private static int PostmasterPid(BenchOptions options) =>
+        int.Parse(File.ReadLines(Path.Combine(options.BenchDir, "pg/data/postmaster.pid")).First(), Inv);
+
+    private static int RedisPid(BenchOptions options) => File.Exists(Path.Combine(options.BenchDir, "redis/redis.pid"))
+        ? int.Parse(File.ReadAllText(Path.Combine(options.BenchDir, "redis/redis.pid")).Trim(), Inv)
+        : -1;
+
     // ------------------------------------------------------------------ API scenarios
 
     private static async Task ApiScenariosAsync(BenchOptions options, double? pgbenchTps, CancellationToken cancellation)
@@ -200,10 +210,8 @@ internal static class Program
         await using var running = api!;
         var users = await SeedUsersAsync(options, http, cancellation);
         var successes = new int[users.Count];
-        var postmasterPid = int.Parse(File.ReadLines(Path.Combine(options.BenchDir, "pg/data/postmaster.pid")).First(), Inv);
-        var redisPid = File.Exists(Path.Combine(options.BenchDir, "redis/redis.pid"))
-            ? int.Parse(File.ReadAllText(Path.Combine(options.BenchDir, "redis/redis.pid")).Trim(), Inv)
-            : -1;
+        var postmasterPid = PostmasterPid(options);
+        var redisPid = RedisPid(options);
 
         var awardUri = new Uri(options.ApiUrl + "/points/awards");
         var source = 0L;
@@ -239,7 +247,7 @@ internal static class Program
                 var (cores, top) = cpu.Measure();
                 var threads = running.Threads();
                 earnPasses.Add((r, cores, top, threads));
-                OtherLoadSamples.Add((clients, Other(cores), top));
+                OtherLoadSamples.Add(($"earn at {clients} clients", Other(cores), top));
                 Console.WriteLine($"bench: earn {clients,2} clients: {r.OkPerSecond:F0}/s  p50 {r.P50Ms:F1} ms  p95 {r.P95Ms:F1} ms  p99 {r.P99Ms:F1} ms  errors {r.Errors}  conflicts {r.Conflicts}");
                 Console.WriteLine($"  cores used: {Cores(cores)}; busiest: {string.Join(", ", top)}; API threads {threads}");
             }
@@ -527,11 +535,11 @@ internal static class Program
     private static string Cores(Dictionary<string, double> c) =>
         $"api {c["api"]:F2}, postgres {c["postgres"]:F2}, redis {c["redis"]:F2}, client {c["harness"]:F2}, other {Other(c):F2}, machine {c["machine"]:F2}, steal {c["steal"]:F2}";
 
-    private static readonly List<(int Clients, double Cores, List<string> Top)> OtherLoadSamples = [];
+    private static readonly List<(string Pass, double Cores, List<string> Top)> OtherLoadSamples = [];
 
     private static string OtherLoad() => OtherLoadSamples.Count == 0
         ? "(not measured)"
-        : string.Join("; ", OtherLoadSamples.Select(o => $"{o.Cores.ToString("F2", Inv)} cores at {o.Clients} clients")) +
+        : string.Join("; ", OtherLoadSamples.Select(o => $"{o.Cores.ToString("F2", Inv)} cores during {o.Pass}")) +
           $" of {Environment.ProcessorCount} (busiest then: {string.Join(", ", OtherLoadSamples.MaxBy(o => o.Cores).Top)}). " +
           (OtherLoadSamples.Max(o => o.Cores) >= 0.2 ? "**The machine was not idle: these figures are disturbed.**" : "The machine was otherwise idle.");
 
@@ -563,7 +571,7 @@ internal static class Program
             - **machine**: {facts["cores"]} cores ({facts["cpu"]}), {facts["memoryGb"]} GB, {facts["os"]}, kernel {facts["kernel"]}
             - **versions**: .NET SDK {facts["dotnetSdk"]} ({facts["dotnetRuntime"]}), PostgreSQL {facts["postgres"]}, Redis {facts["redis"]}
             - **stack**: separate bench stack (PostgreSQL 127.0.0.1:{options.PgPort}, Redis 127.0.0.1:{options.RedisPort}, fsync on), database recreated; API Release build as its own process on {options.ApiUrl}; client, API, PostgreSQL and Redis share the same cores
-            - **other load on the machine**: {idle}; during the earn passes processes outside the bench used {OtherLoad()}
+            - **other load on the machine**: {idle}; processes outside the bench used {OtherLoad()}
 
             {table}
 
