@@ -52,6 +52,16 @@ public sealed class FakeX : IAsyncDisposable
     /// <summary>How the latest token request authenticated the client.</summary>
     public FakeXClientAuthentication LastClientAuthentication => (FakeXClientAuthentication)Volatile.Read(ref _lastClientAuthentication);
 
+    /// <summary>The host settings that point XYLO's X sign-in at this fake.</summary>
+    public Dictionary<string, string?> HostSettings() => new()
+    {
+        ["X_CLIENT_ID"] = ClientId,
+        ["X_CLIENT_SECRET"] = ClientSecret,
+        ["Auth:X:AuthorizationEndpoint"] = AuthorizeUrl,
+        ["Auth:X:TokenEndpoint"] = TokenUrl,
+        ["Auth:X:UserInformationEndpoint"] = UserInfoUrl,
+    };
+
     public static async Task<FakeX> StartAsync(
         string clientId = "fake-x-client-id", string clientSecret = "fake-x-client-secret", CancellationToken cancellationToken = default)
     {

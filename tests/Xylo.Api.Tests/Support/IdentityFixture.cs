@@ -19,13 +19,8 @@ public sealed class IdentityFixture : IAsyncLifetime
     {
         X = await FakeX.StartAsync();
         YouTube = await FakeYouTube.StartAsync();
-        Host = await XyloHost.StartAsync(new Dictionary<string, string?>
+        Host = await XyloHost.StartAsync(new Dictionary<string, string?>(X.HostSettings())
         {
-            ["X_CLIENT_ID"] = X.ClientId,
-            ["X_CLIENT_SECRET"] = X.ClientSecret,
-            ["Auth:X:AuthorizationEndpoint"] = X.AuthorizeUrl,
-            ["Auth:X:TokenEndpoint"] = X.TokenUrl,
-            ["Auth:X:UserInformationEndpoint"] = X.UserInfoUrl,
             ["Auth:BootstrapAdmins:0"] = "x-admin-1",
             ["YOUTUBE_API_KEY"] = YouTube.ApiKey,
             ["YouTube:BaseUrl"] = YouTube.BaseUrl,

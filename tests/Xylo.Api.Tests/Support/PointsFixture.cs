@@ -20,13 +20,8 @@ public sealed class PointsFixture : IAsyncLifetime
     {
         X = await FakeX.StartAsync();
         YouTube = await FakeYouTube.StartAsync();
-        Host = await XyloHost.StartAsync(new Dictionary<string, string?>
+        Host = await XyloHost.StartAsync(new Dictionary<string, string?>(X.HostSettings())
         {
-            ["X_CLIENT_ID"] = X.ClientId,
-            ["X_CLIENT_SECRET"] = X.ClientSecret,
-            ["Auth:X:AuthorizationEndpoint"] = X.AuthorizeUrl,
-            ["Auth:X:TokenEndpoint"] = X.TokenUrl,
-            ["Auth:X:UserInformationEndpoint"] = X.UserInfoUrl,
             ["Auth:BootstrapAdmins:0"] = "points-admin",
             ["INTEGRATION_API_KEYS"] = $"other-key-123456,{IntegrationKey}",
             ["YOUTUBE_API_KEY"] = YouTube.ApiKey,
