@@ -52,6 +52,8 @@ public static class CritterStackSetup
             options.ApplicationAssembly = typeof(Program).Assembly;
             options.ServiceName = "xylo-api";
             options.Policies.AutoApplyTransactions();
+            // Events appended on behalf of a signed-in caller record who it was (Marten's user_name: the user id).
+            options.EnableRelayOfUserName = true;
             options.Policies.UseDurableLocalQueues();
             options.Policies.UseDurableInboxOnAllListeners();
             options.Policies.UseDurableOutboxOnAllSendingEndpoints();

@@ -46,7 +46,7 @@ public static class AuthSetup
                     ValidAudience = auth.Value.Audience,
                     IssuerSigningKey = TokenIssuer.SigningKey(configuration),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                    NameClaimType = CurrentUser.HandleClaim,
+                    NameClaimType = CurrentUser.SubjectClaim,
                     RoleClaimType = CurrentUser.RoleClaim,
                     ClockSkew = TimeSpan.FromSeconds(30),
                     // Tokens are issued on the application clock; they are judged on the same one.
@@ -118,6 +118,6 @@ public static class AuthSetup
 
         var claims = context.Principal!.Claims.Where(c => c.Type != CurrentUser.RoleClaim)
             .Concat(profile.Roles.Select(role => new Claim(CurrentUser.RoleClaim, role)));
-        context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, JwtBearerDefaults.AuthenticationScheme, CurrentUser.HandleClaim, CurrentUser.RoleClaim));
+        context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, JwtBearerDefaults.AuthenticationScheme, CurrentUser.SubjectClaim, CurrentUser.RoleClaim));
     }
 }

@@ -1,0 +1,31 @@
+using Alba;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Shouldly;
+using Xylo.Api.Tests.Support;
+using Xylo.Domain.Points;
+
+namespace Xylo.Api.Tests.Points;
+
+[Collection(PointsCollection.Name)]
+public sealed class EventMetadataTests(PointsFixture fixture)
+{
+    [Fact]
+    public async Task An_event_appended_for_a_signed_in_user_records_who_and_the_correlation()
+    {
+        var user = await fixture.SignInWithXAsync();
+
+        await fixture.Host.Scenario(s =>
+        {
+            s.Post.Url("/me/checkins");
+            s.WithBearer(user);
+            s.StatusCodeShouldBeOk();
+        });
+
+        await using var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await session.Events.FetchStreamAsync(user.User.Id, token: TestContext.Current.CancellationToken);
+        var checkIn = events.Single(e => e.Data is PointsEarned { Rule: "daily-checkin" });
+        checkIn.UserName.ShouldBe(user.User.Id.ToString());
+        checkIn.CorrelationId.ShouldNotBeNullOrEmpty();
+    }
+}
