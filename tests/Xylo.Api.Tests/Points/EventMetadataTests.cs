@@ -15,7 +15,7 @@ public sealed class EventMetadataTests(PointsFixture fixture)
     {
         var user = await fixture.SignInWithXAsync();
 
-        await fixture.Host.Scenario(s =>
+        var checkedIn = await fixture.Host.Scenario(s =>
         {
             s.Post.Url("/me/checkins");
             s.WithBearer(user);
@@ -26,6 +26,7 @@ public sealed class EventMetadataTests(PointsFixture fixture)
         var events = await session.Events.FetchStreamAsync(user.User.Id, token: TestContext.Current.CancellationToken);
         var checkIn = events.Single(e => e.Data is PointsEarned { Rule: "daily-checkin" });
         checkIn.UserName.ShouldBe(user.User.Id.ToString());
-        checkIn.CorrelationId.ShouldNotBeNullOrEmpty();
+        checkIn.CorrelationId.ShouldBe(checkedIn.Context.Response.Headers["X-Correlation-Id"].ToString(),
+            "the id in the response and in the log lines is the one on the event");
     }
 }

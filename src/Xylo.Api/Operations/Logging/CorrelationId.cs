@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Serilog.Context;
 
@@ -14,7 +15,9 @@ public sealed partial class CorrelationIdMiddleware(RequestDelegate next)
     public async Task InvokeAsync(HttpContext context)
     {
         var offered = context.Request.Headers[HeaderName].ToString();
-        var correlationId = SafeId().IsMatch(offered) ? offered : Guid.CreateVersion7().ToString("N");
+        // Without a caller's id, the request's trace id: the one Wolverine stamps on the events this request appends.
+        var correlationId = SafeId().IsMatch(offered) ? offered
+            : Activity.Current?.TraceId.ToHexString() ?? Guid.CreateVersion7().ToString("N");
         context.Items[ItemKey] = correlationId;
         context.Response.OnStarting(() =>
         {
