@@ -1,10 +1,7 @@
 using Alba;
-using Marten;
-using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Points;
-using Xylo.Projections.Points;
 
 namespace Xylo.Api.Tests.Support;
 
@@ -54,9 +51,4 @@ public static class Points
         return expected == 200 ? await result.ReadJsonAsync<AwardResponse>() : null!;
     }
 
-    public static async Task<LeaderboardEntry?> LeaderboardEntryAsync(this IAlbaHost host, string period, Guid userId)
-    {
-        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        return await session.LoadAsync<LeaderboardEntry>(LeaderboardPeriods.Key(period, userId));
-    }
 }

@@ -42,17 +42,6 @@ public sealed partial class RedisCache(IConnectionMultiplexer redis, ILogger<Red
         return created;
     }
 
-    public async Task InvalidateAsync(string key)
-    {
-        try
-        {
-            await redis.GetDatabase().KeyDeleteAsync(key);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            Failed(key, ex);
-        }
-    }
 
     private static void Count(bool hit) => CacheMetrics.Count(hit);
 
