@@ -14,7 +14,7 @@ internal sealed class BenchOptions
     public int Users { get; private set; } = 2000;
     public int PassSeconds { get; private set; } = 20;
     public int PgbenchSeconds { get; private set; } = 30;
-    public string ApiUrl { get; } = "http://127.0.0.1:3100";
+    public string ApiUrl { get; private set; } = "http://127.0.0.1:3100";
     /// <summary>The highest limit the API's options accept (1..1,000,000 per 15-minute window); a full run sends well under it.</summary>
     public string PermitLimit { get; } = "1000000";
     public string ApiKey { get; } = "bench-" + Guid.NewGuid().ToString("N");
@@ -43,6 +43,7 @@ internal sealed class BenchOptions
                 case "--pg-port": options.PgPort = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--redis-port": options.RedisPort = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pgbench": options.Pgbench = Next(); break;
+                case "--api-port": options.ApiUrl = $"http://127.0.0.1:{int.Parse(Next(), CultureInfo.InvariantCulture)}"; break;
                 case "--command": options.Command = Next(); break;
                 case "--users": options.Users = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pass-seconds": options.PassSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
