@@ -1,6 +1,7 @@
 using JasperFx;
 using Xylo.Api.Chain;
 using Xylo.Api.Features.Auth;
+using Xylo.Api.Features.Mints;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Wallets;
 using Xylo.Api.Hosting;
@@ -17,6 +18,7 @@ builder.AddXyloChain();
 builder.Services.AddXyloAuth();
 builder.Services.AddXyloWallets();
 builder.Services.AddXyloPoints();
+builder.Services.AddXyloMints();
 
 var app = builder.Build();
 

@@ -5,6 +5,7 @@ using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 using Xylo.Api.Features.Auth;
+using Xylo.Api.Features.Mints;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Wallets;
 using Xylo.Api.Operations.Configuration;
@@ -39,6 +40,7 @@ public static class CritterStackSetup
                 options.AddAuthDocuments();
                 options.AddWalletDocuments();
                 options.AddPointsDocuments();
+                options.AddMintDocuments();
                 options.AddIdempotencyDocuments();
                 return options;
             })
