@@ -217,11 +217,18 @@ public sealed class ChainGateway
     /// <summary>Where the chain minted a request, from the contract's RewardMinted log (indexed by request id).</summary>
     public async Task<(string TxHash, long BlockNumber)?> FindMintLogAsync(string requestId)
     {
-        var minted = Web3.Eth.GetEvent<RewardMintedEventDTO>(RewardsContract);
-        var filter = minted.CreateFilterInput(requestId.HexToByteArray(), BlockParameter.CreateEarliest(), BlockParameter.CreateLatest());
-        var logs = await minted.GetAllChangesAsync(filter);
-        return logs.FirstOrDefault() is { } log ? (log.Log.TransactionHash, (long)log.Log.BlockNumber.Value) : null;
+        var logs = await Web3.Eth.Filters.GetLogs.SendRequestAsync(MintLogFilter(RewardsContract, requestId, _chain.DeploymentBlock ?? 0));
+        return logs.FirstOrDefault() is { } log ? (log.TransactionHash, (long)log.BlockNumber.Value) : null;
     }
+
+    /// <summary>RewardMinted logs of one request id: the event's topic and the request id (its first indexed parameter).</summary>
+    public static NewFilterInput MintLogFilter(string contract, string requestId, long fromBlock) => new()
+    {
+        Address = [contract],
+        FromBlock = new BlockParameter(new HexBigInteger(fromBlock)),
+        ToBlock = BlockParameter.CreateLatest(),
+        Topics = [EventExtensions.GetEventABI<RewardMintedEventDTO>().Sha3Signature.EnsureHexPrefix(), requestId.ToLowerInvariant()],
+    };
 
     public async Task<TransactionReceipt?> ReceiptAsync(string txHash) =>
         await Web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(txHash);

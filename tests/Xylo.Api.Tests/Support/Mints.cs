@@ -76,11 +76,6 @@ public static class Mints
     public static async Task<long> TokenIdForRequestAsync(this IWeb3 web3, string contract, string requestId) =>
         (long)await web3.QueryAsync<TokenIdForRequestFunction, BigInteger>(contract, new TokenIdForRequestFunction { RequestId = requestId.HexToByteArray() });
 
-    public static async Task<int> MintLogsForRequestAsync(this IWeb3 web3, string contract, string requestId)
-    {
-        var minted = web3.Eth.GetEvent<RewardMintedEventDTO>(contract);
-        var logs = await minted.GetAllChangesAsync(minted.CreateFilterInput(requestId.HexToByteArray(),
-            Nethereum.RPC.Eth.DTOs.BlockParameter.CreateEarliest(), Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest()));
-        return logs.Count;
-    }
+    public static async Task<int> MintLogsForRequestAsync(this IWeb3 web3, string contract, string requestId) =>
+        (await web3.Eth.Filters.GetLogs.SendRequestAsync(Xylo.Api.Chain.ChainGateway.MintLogFilter(contract, requestId, 0))).Length;
 }

@@ -48,13 +48,13 @@ public static class PauseContractEndpoint
 
         if (await chain.IsPausedAsync(address) == pause) return Results.Ok(new ContractPauseState(contract, address, pause, null, null));
 
-        FunctionMessage call = pause ? new PauseFunction() : new UnpauseFunction();
         var gas = pause
-            ? await chain.EstimateGasAsync(address, (PauseFunction)call)
-            : await chain.EstimateGasAsync(address, (UnpauseFunction)call);
+            ? await chain.EstimateGasAsync(address, new PauseFunction())
+            : await chain.EstimateGasAsync(address, new UnpauseFunction());
+        var callData = pause ? new PauseFunction().GetCallData() : new UnpauseFunction().GetCallData();
         var now = clock.GetUtcNow();
         var nonce = await SignerNonces.TakeAsync(session, chain, cancellation);
-        var tx = chain.Sign(address, call.GetCallData().ToHex(true), nonce, chain.GasLimitFor(gas), await chain.QuoteFeesAsync());
+        var tx = chain.Sign(address, callData.ToHex(true), nonce, chain.GasLimitFor(gas), await chain.QuoteFeesAsync());
         var action = pause ? "pause" : "unpause";
         SignerNonces.Record(session, tx, $"{action}:{contract} by {admin.Id()}", now);
         await session.SaveChangesAsync(cancellation);

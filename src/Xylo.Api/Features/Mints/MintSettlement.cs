@@ -1,5 +1,6 @@
 using Marten;
 using Xylo.Api.Features.Points;
+using Xylo.Api.Features.Rewards;
 using Xylo.Domain;
 using Xylo.Domain.Mints;
 using Xylo.Domain.Points;
@@ -25,7 +26,7 @@ public static class MintSettlement
                 case MintFailed failed:
                     await DecideAsync(session, mint.UserId,
                         account => PointsDecisions.Void(account, new VoidHold(mint.UserId, mint.Id, $"mint {mint.Id} failed"), now), cancellation);
-                    var reward = await session.Events.FetchForExclusiveWriting<Reward>(mint.RewardId, cancellation);
+                    var reward = await RewardStream.OpenLockedAsync(session, mint.RewardId, cancellation);
                     reward.AppendOne(new RewardSupplyReturned(mint.RewardId, mint.Id, failed.Reason, now));
                     break;
             }

@@ -5,6 +5,7 @@ using Wolverine;
 using Wolverine.Http;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Points;
+using Xylo.Api.Features.Rewards;
 using Xylo.Api.Operations.Errors;
 using Xylo.Api.Operations.Idempotency;
 using Xylo.Domain.Mints;
@@ -34,8 +35,8 @@ public static class RequestMintEndpoint
         var now = clock.GetUtcNow();
         if (await session.LoadAsync<Reward>(rewardId, cancellation) is null) return Problems.NotFound($"no reward {rewardId}");
 
-        // The reward's stream is locked for the rest of the transaction: concurrent buyers of one reward queue here.
-        var reward = await session.Events.FetchForExclusiveWriting<Reward>(rewardId, cancellation);
+        // Concurrent buyers of one reward queue here until this transaction ends.
+        var reward = await RewardStream.OpenLockedAsync(session, rewardId, cancellation);
         var user = await session.LoadAsync<User>(userId, cancellation);
         var account = await LedgerAccount.OpenAsync(session, userId, cancellation);
         var (accepted, rejection) = MintDecisions.Request(new RequestMint(mintId, userId, rewardId), user, reward.Aggregate, account.State, now);
