@@ -8,6 +8,7 @@ using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Rewards;
 using Xylo.Api.Operations.Errors;
 using Xylo.Api.Operations.Idempotency;
+using Xylo.Domain;
 using Xylo.Domain.Mints;
 using Xylo.Domain.Rewards;
 using Xylo.Domain.Users;
@@ -25,13 +26,14 @@ public static class RequestMintEndpoint
     /// step is queued through the outbox, so it is queued exactly when the request is committed.
     /// </summary>
     [WolverinePost("/me/mints"), Authorize, Idempotent]
-    public static async Task<IResult> Post(RequestMintRequest request, ClaimsPrincipal principal, IDocumentSession session, IMessageBus bus,
-        TimeProvider clock, CancellationToken cancellation)
+    public static async Task<IResult> Post(RequestMintRequest request, ClaimsPrincipal principal, HttpContext http, IDocumentSession session,
+        IMessageBus bus, TimeProvider clock, CancellationToken cancellation)
     {
         if (request.RewardId is not { } rewardId) return Problems.Invalid("rewardId", "is required");
 
         var userId = principal.Id();
-        var mintId = Guid.CreateVersion7();
+        // With a key, the mint id comes from it: a run after a lease takeover starts the same stream and collides (409), never a second mint.
+        var mintId = IdempotentRequest.Of(http) is { } idempotent ? StableId.For("mint", idempotent.RecordId) : Guid.CreateVersion7();
         var now = clock.GetUtcNow();
         if (await session.LoadAsync<Reward>(rewardId, cancellation) is null) return Problems.NotFound($"no reward {rewardId}");
 
@@ -43,7 +45,7 @@ public static class RequestMintEndpoint
         if (rejection is not null) return rejection.ToProblem();
 
         session.Events.StartStream<Mint>(mintId, accepted!.Requested);
-        account.Append(Xylo.Domain.Decision.Accept(accepted.Hold));
+        account.Append(Decision.Accept(accepted.Hold));
         reward.AppendOne(accepted.Claim);
         await bus.PublishAsync(new SignMint(mintId));
         return Results.Accepted($"/mints/{mintId}", new MintAccepted(mintId, "queued", accepted.Requested.RequestId));
