@@ -1,4 +1,5 @@
 using JasperFx;
+using Xylo.Api.Features.Audit;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Wallets;
@@ -15,6 +16,7 @@ builder.AddXyloCritterStack();
 builder.Services.AddXyloAuth();
 builder.Services.AddXyloWallets();
 builder.Services.AddXyloPoints();
+builder.Services.AddXyloAudit();
 
 var app = builder.Build();
 
@@ -24,6 +26,7 @@ app.UseAuthorization();
 app.UseXyloIdempotency();
 app.MapXyloEndpoints();
 app.MapDevSignIn();
+AuditMetrics.Publish(app.Services);
 
 return await app.RunJasperFxCommands(args);
 

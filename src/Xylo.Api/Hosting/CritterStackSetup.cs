@@ -10,6 +10,7 @@ using Xylo.Api.Features.Wallets;
 using Xylo.Api.Operations.Configuration;
 using Xylo.Api.Operations.Idempotency;
 using Xylo.Projections;
+using Xylo.Projections.Audit;
 
 namespace Xylo.Api.Hosting;
 
@@ -35,15 +36,20 @@ public static class CritterStackSetup
                 options.Events.MetadataConfig.CausationIdEnabled = true;
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.UserNameEnabled = true;
+                // Agent status, heartbeat and node per shard in mt_event_progression: any node can tell
+                // whether the daemon (running on one node under HotCold) is running, paused or stopped.
+                options.Events.EnableExtendedProgressionTracking = true;
                 options.AddXyloProjections();
                 options.AddAuthDocuments();
                 options.AddWalletDocuments();
                 options.AddPointsDocuments();
                 options.AddIdempotencyDocuments();
+                options.AddXyloAudit(Schema);
                 return options;
             })
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
+            .AddSubscriptionWithServices<AuditChainSubscription>(ServiceLifetime.Singleton)
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine();
 
