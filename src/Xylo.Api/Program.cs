@@ -1,4 +1,5 @@
 using JasperFx;
+using Xylo.Api.Features.Admin;
 using Xylo.Api.Features.Audit;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Points;
@@ -17,6 +18,7 @@ builder.Services.AddXyloAuth();
 builder.Services.AddXyloWallets();
 builder.Services.AddXyloPoints();
 builder.Services.AddXyloAudit();
+builder.Services.AddXyloAdmin();
 
 var app = builder.Build();
 

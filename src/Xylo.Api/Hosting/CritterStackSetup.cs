@@ -4,6 +4,7 @@ using Marten;
 using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
+using Xylo.Api.Features.Admin;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Wallets;
@@ -45,6 +46,7 @@ public static class CritterStackSetup
                 options.AddPointsDocuments();
                 options.AddIdempotencyDocuments();
                 options.AddXyloAudit(Schema);
+                options.AddAdminDocuments();
                 return options;
             })
             .UseLightweightSessions()
