@@ -1,5 +1,7 @@
 using JasperFx;
 using Xylo.Api.Chain;
+using Xylo.Api.Features.Admin;
+using Xylo.Api.Features.Audit;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Mints;
 using Xylo.Api.Features.Points;
@@ -19,6 +21,8 @@ builder.Services.AddXyloAuth();
 builder.Services.AddXyloWallets();
 builder.Services.AddXyloPoints();
 builder.Services.AddXyloMints();
+builder.Services.AddXyloAudit();
+builder.Services.AddXyloAdmin();
 
 var app = builder.Build();
 
@@ -28,6 +32,7 @@ app.UseAuthorization();
 app.UseXyloIdempotency();
 app.MapXyloEndpoints();
 app.MapDevSignIn();
+AuditMetrics.Publish(app.Services);
 
 return await app.RunJasperFxCommands(args);
 

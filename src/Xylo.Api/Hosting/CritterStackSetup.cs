@@ -4,6 +4,7 @@ using Marten;
 using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
+using Xylo.Api.Features.Admin;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Mints;
 using Xylo.Api.Features.Points;
@@ -11,6 +12,7 @@ using Xylo.Api.Features.Wallets;
 using Xylo.Api.Operations.Configuration;
 using Xylo.Api.Operations.Idempotency;
 using Xylo.Projections;
+using Xylo.Projections.Audit;
 
 namespace Xylo.Api.Hosting;
 
@@ -36,16 +38,22 @@ public static class CritterStackSetup
                 options.Events.MetadataConfig.CausationIdEnabled = true;
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.UserNameEnabled = true;
+                // Agent status, heartbeat and node per shard in mt_event_progression: any node can tell
+                // whether the daemon (running on one node under HotCold) is running, paused or stopped.
+                options.Events.EnableExtendedProgressionTracking = true;
                 options.AddXyloProjections();
                 options.AddAuthDocuments();
                 options.AddWalletDocuments();
                 options.AddPointsDocuments();
                 options.AddMintDocuments();
                 options.AddIdempotencyDocuments();
+                options.AddXyloAudit(Schema);
+                options.AddAdminDocuments();
                 return options;
             })
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
+            .AddSubscriptionWithServices<AuditChainSubscription>(ServiceLifetime.Singleton)
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine();
 
