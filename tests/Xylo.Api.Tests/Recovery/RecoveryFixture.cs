@@ -81,6 +81,7 @@ public sealed class RecoveryFixture : IAsyncLifetime
                 s.Post.Url("/me/checkins");
                 s.WithBearer(fan);
                 s.WithRequestHeader("Idempotency-Key", Guid.NewGuid().ToString());
+                s.IgnoreStatusCode(); // once a day: the second round is refused, and writes nothing
             });
             await Host.Scenario(s =>
             {
