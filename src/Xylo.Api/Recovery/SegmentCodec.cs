@@ -55,7 +55,7 @@ public static class SegmentCodec
             root.GetProperty("tenant").GetString()!,
             root.GetProperty("correlationId").GetString(),
             root.GetProperty("causationId").GetString(),
-            root.GetProperty("headers").ValueKind == JsonValueKind.Null ? null : root.GetProperty("headers").GetRawText(),
+            root.TryGetProperty("headers", out var headers) ? headers.GetRawText() : null,
             root.GetProperty("userName").GetString(),
             root.GetProperty("archived").GetBoolean());
     }
@@ -76,9 +76,12 @@ public static class SegmentCodec
         json.WriteString("tenant", e.TenantId);
         json.WriteString("correlationId", e.CorrelationId);
         json.WriteString("causationId", e.CausationId);
-        json.WritePropertyName("headers");
-        if (e.Headers is null) json.WriteNullValue();
-        else json.WriteRawValue(e.Headers, skipInputValidation: true);
+        // Absent is SQL NULL; a JSON null is stored as jsonb 'null' and must come back as that.
+        if (e.Headers is not null)
+        {
+            json.WritePropertyName("headers");
+            json.WriteRawValue(e.Headers, skipInputValidation: true);
+        }
         json.WriteString("userName", e.UserName);
         json.WriteBoolean("archived", e.IsArchived);
         json.WriteEndObject();

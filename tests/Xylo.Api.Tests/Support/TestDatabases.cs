@@ -17,7 +17,6 @@ public static class TestDatabases
     public static async Task DropAsync(string url)
     {
         var name = new Uri(url).AbsolutePath.TrimStart('/');
-        if (Environment.GetEnvironmentVariable("XYLO_KEEP_DBS") == "1") return;
         NpgsqlConnection.ClearAllPools();
         await using var admin = NpgsqlDataSource.Create(Npgsql(TestStack.DatabaseUrl));
         await using var command = admin.CreateCommand($"drop database if exists {name} with (force)");
