@@ -9,6 +9,7 @@ using Xylo.Api.Features.Wallets;
 using Xylo.Api.Hosting;
 using Xylo.Api.Operations;
 using Xylo.Api.Operations.Idempotency;
+using Xylo.Api.Recovery;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Host.ApplyJasperFxExtensions();
@@ -17,6 +18,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.AddXyloOperations();
 builder.AddXyloCritterStack();
 builder.AddXyloChain();
+builder.AddXyloArchive();
 builder.Services.AddXyloAuth();
 builder.Services.AddXyloWallets();
 builder.Services.AddXyloPoints();
