@@ -1,4 +1,5 @@
 using JasperFx;
+using Xylo.Api.Chain;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Wallets;
@@ -12,6 +13,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
 builder.AddXyloOperations();
 builder.AddXyloCritterStack();
+builder.AddXyloChain();
 builder.Services.AddXyloAuth();
 builder.Services.AddXyloWallets();
 builder.Services.AddXyloPoints();

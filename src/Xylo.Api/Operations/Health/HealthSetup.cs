@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Xylo.Api.Chain;
 using Xylo.Api.Operations.Configuration;
 
 namespace Xylo.Api.Operations.Health;
@@ -11,7 +12,8 @@ public static class HealthSetup
 
     /// <summary>
     /// PostgreSQL down is Unhealthy (503); Redis down or an async projection falling behind is Degraded
-    /// (200): the API keeps serving without them.
+    /// (200): the API keeps serving without them. So is the chain unreachable or unconfigured: mints wait,
+    /// the rest is served.
     /// </summary>
     public static IServiceCollection AddXyloHealth(this IServiceCollection services)
     {
@@ -19,7 +21,8 @@ public static class HealthSetup
             .AddNpgSql(sp => ConnectionUrls.ToNpgsql(sp.GetRequiredService<IConfiguration>()[XyloSecrets.DatabaseUrl]!),
                 name: "postgresql", failureStatus: HealthStatus.Unhealthy, tags: [Ready], timeout: TimeSpan.FromSeconds(3))
             .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(2))
-            .AddCheck<ProjectionDaemonHealthCheck>("projections", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(3));
+            .AddCheck<ProjectionDaemonHealthCheck>("projections", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(3))
+            .AddCheck<ChainHealthCheck>("chain", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(3));
         return services;
     }
 

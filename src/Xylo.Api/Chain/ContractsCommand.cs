@@ -1,0 +1,147 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using JasperFx.CommandLine;
+using Microsoft.Extensions.Options;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+using Xylo.Api.Operations.Configuration;
+
+namespace Xylo.Api.Chain;
+
+public sealed class ContractsInput : NetCoreInput
+{
+    [Description("deploy or status")]
+    public string Action { get; set; } = "";
+
+    [Description("deploy: local (chain 80002 or 31337), amoy (80002) or polygon (137); default local")]
+    public string NetworkFlag { get; set; } = "local";
+
+    [Description("deploy: the configuration file to write (default contracts.<network>.json in the working directory)")]
+    public string? OutFlag { get; set; }
+}
+
+/// <summary>
+/// <c>dotnet run --project src/Xylo.Api -- contracts deploy --network amoy</c>: deploys XyloRewards and
+/// XyloVault with <c>CHAIN_RPC_URL</c> and <c>PRIVATE_KEY</c> and writes a <c>{"Chain": …}</c> file that
+/// the API reads when <c>XYLO_CONTRACTS_FILE</c> names it. <c>contracts status</c> shows what the
+/// configured addresses hold. Neither starts the host: no database is needed.
+/// </summary>
+[Description("Deploy XYLO's contracts or show their status: contracts deploy [--network local|amoy|polygon] [--out FILE] | contracts status",
+    Name = "contracts")]
+public sealed class ContractsCommand : JasperFxAsyncCommand<ContractsInput>
+{
+    /// <summary>The chain ids each network accepts; anvil's default 31337 is accepted locally too.</summary>
+    private static readonly Dictionary<string, (long[] ChainIds, string? ExplorerUrl)> Networks = new(StringComparer.Ordinal)
+    {
+        ["local"] = ([80002, 31337], null),
+        ["amoy"] = ([80002], "https://amoy.polygonscan.com"),
+        ["polygon"] = ([137], "https://polygonscan.com"),
+    };
+
+    public override async Task<bool> Execute(ContractsInput input)
+    {
+        using var host = input.BuildHost();
+        var configuration = host.Services.GetRequiredService<IConfiguration>();
+        var secrets = XyloSecrets.From(configuration);
+        if (secrets[XyloSecrets.ChainRpcUrl] is not { } rpcUrl) return await FailAsync($"{XyloSecrets.ChainRpcUrl} is not set");
+
+        try
+        {
+            return input.Action switch
+            {
+                "deploy" => await DeployAsync(input, rpcUrl, secrets[XyloSecrets.PrivateKey]),
+                "status" => await StatusAsync(new Web3(rpcUrl), host.Services.GetRequiredService<IOptions<ChainOptions>>().Value),
+                _ => await FailAsync($"unknown action '{input.Action}': deploy or status"),
+            };
+        }
+        catch (Exception e) when (e is HttpRequestException or Nethereum.JsonRpc.Client.RpcClientUnknownException
+                                      or Nethereum.JsonRpc.Client.RpcResponseException or InvalidOperationException)
+        {
+            return await FailAsync($"{e.GetType().Name}: {e.GetBaseException().Message}");
+        }
+    }
+
+    private static async Task<bool> DeployAsync(ContractsInput input, string rpcUrl, string? privateKey)
+    {
+        if (!Networks.TryGetValue(input.NetworkFlag, out var network))
+        {
+            return await FailAsync($"unknown network '{input.NetworkFlag}': {string.Join(", ", Networks.Keys)}");
+        }
+
+        if (privateKey is null) return await FailAsync($"{XyloSecrets.PrivateKey} is not set: it pays for and administers the contracts");
+
+        var chainId = (long)(await new Web3(rpcUrl).Eth.ChainId.SendRequestAsync()).Value;
+        if (!network.ChainIds.Contains(chainId))
+        {
+            return await FailAsync($"the RPC serves chain {chainId}, but network {input.NetworkFlag} is chain {string.Join(" or ", network.ChainIds)}");
+        }
+
+        var web3 = new Web3(new Account(privateKey, chainId), rpcUrl);
+        Console.WriteLine($"Deploying to {input.NetworkFlag} (chain {chainId}) from {web3.TransactionManager.Account.Address} ...");
+        var deployment = await ContractDeployer.DeployAsync(web3);
+
+        var file = Path.GetFullPath(input.OutFlag ?? $"contracts.{input.NetworkFlag}.json");
+        var chain = new JsonObject
+        {
+            ["ChainId"] = deployment.ChainId,
+            ["RewardsContract"] = deployment.RewardsContract,
+            ["VaultContract"] = deployment.VaultContract,
+            ["DeploymentBlock"] = deployment.DeploymentBlock,
+            ["DeploymentBlockHash"] = deployment.DeploymentBlockHash,
+            ["ExplorerUrl"] = network.ExplorerUrl,
+            ["Network"] = input.NetworkFlag,
+            ["Deployer"] = deployment.Deployer,
+            ["RewardsTransaction"] = deployment.RewardsTransaction,
+            ["VaultTransaction"] = deployment.VaultTransaction,
+            ["Compiler"] = ContractArtifacts.Rewards.CompilerVersion,
+        };
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, new JsonObject { [ChainOptions.Section] = chain }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+
+        Console.WriteLine($"XyloRewards {deployment.RewardsContract} (tx {deployment.RewardsTransaction})");
+        Console.WriteLine($"XyloVault   {deployment.VaultContract} (tx {deployment.VaultTransaction})");
+        Console.WriteLine($"deployment block {deployment.DeploymentBlock} {deployment.DeploymentBlockHash}");
+        Console.WriteLine($"wrote {file}: start the API with XYLO_CONTRACTS_FILE={file}");
+        return true;
+    }
+
+    private static async Task<bool> StatusAsync(Web3 web3, ChainOptions chain)
+    {
+        var chainId = (long)(await web3.Eth.ChainId.SendRequestAsync()).Value;
+        var block = (long)(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
+        Console.WriteLine($"chain {chainId} (configured {chain.ChainId}), latest block {block}");
+        var ok = chainId == chain.ChainId;
+
+        foreach (var (name, address) in new[] { ("XyloRewards", chain.RewardsContract), ("XyloVault", chain.VaultContract) })
+        {
+            if (string.IsNullOrEmpty(address))
+            {
+                Console.WriteLine($"{name,-12} not configured");
+                ok = false;
+                continue;
+            }
+
+            var code = await web3.Eth.GetCode.SendRequestAsync(address);
+            var hasCode = code is { Length: > 2 };
+            Console.WriteLine($"{name,-12} {address} {(hasCode ? "code present" : "NO CODE")}");
+            ok &= hasCode;
+        }
+
+        if (chain.DeploymentBlock is { } number && !string.IsNullOrEmpty(chain.DeploymentBlockHash))
+        {
+            var deployedIn = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter((ulong)number));
+            var same = string.Equals(deployedIn?.BlockHash, chain.DeploymentBlockHash, StringComparison.OrdinalIgnoreCase);
+            Console.WriteLine($"deployment block {number}: {(same ? "unchanged" : $"CHANGED ({deployedIn?.BlockHash ?? "missing"}, recorded {chain.DeploymentBlockHash}): the chain was reset, redeploy")}");
+            ok &= same;
+        }
+
+        return ok;
+    }
+
+    private static async Task<bool> FailAsync(string message)
+    {
+        await Console.Error.WriteLineAsync($"contracts: {message}");
+        return false;
+    }
+}
