@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Alba;
 using Shouldly;
 using Xylo.Api.Tests.Support;
@@ -26,26 +25,11 @@ public sealed class UsersCommandTests(DevelopmentFixture fixture)
         (await RunAsync("users", "grant-role", $"nobody-{Guid.NewGuid():N}", "admin")).ExitCode.ShouldNotBe(0, "an unknown user fails the command");
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
-    {
-        var api = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet", [api, .. args])
+    private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
+        ApiCommand.RunAsync(new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(api)!,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["DATABASE_URL"] = TestStack.DatabaseUrl;
-        start.Environment["REDIS_URL"] = TestStack.RedisUrl;
-        start.Environment["JWT_SECRET"] = "xylo-tests-signing-key-0123456789abcdef";
-        start.Environment["Logs__Console"] = "false";
-        start.Environment["Logs__Directory"] = XyloHost.NewLogDirectory();
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await errors);
-    }
+            ["DATABASE_URL"] = TestStack.DatabaseUrl,
+            ["REDIS_URL"] = TestStack.RedisUrl,
+            ["JWT_SECRET"] = "xylo-tests-signing-key-0123456789abcdef",
+        }, workingDirectory: null, args);
 }
