@@ -23,7 +23,7 @@ public sealed class HealthTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task Readiness_reports_postgresql_redis_and_the_projection_daemon_healthy()
+    public async Task Readiness_reports_postgresql_redis_and_the_projection_daemon_healthy_and_an_unconfigured_chain_degraded()
     {
         var result = await fixture.Host.Scenario(s =>
         {
@@ -32,10 +32,12 @@ public sealed class HealthTests(AppFixture fixture)
         });
 
         var body = JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement;
-        body.GetProperty("status").GetString().ShouldBe("Healthy");
+        body.GetProperty("status").GetString().ShouldBe("Degraded", "the test host has no contracts configured");
         var checks = body.GetProperty("checks");
         checks.GetProperty("postgresql").GetProperty("status").GetString().ShouldBe("Healthy");
         checks.GetProperty("redis").GetProperty("status").GetString().ShouldBe("Healthy");
         checks.GetProperty("projections").GetProperty("status").GetString().ShouldBe("Healthy");
+        checks.GetProperty("chain").GetProperty("status").GetString().ShouldBe("Degraded");
+        checks.GetProperty("chain").GetProperty("description").GetString()!.ShouldMatch("CHAIN_RPC_URL is not set|RewardsContract is not configured");
     }
 }

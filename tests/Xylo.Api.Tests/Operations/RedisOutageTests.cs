@@ -41,7 +41,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     [Fact]
     public async Task Redis_stopped_makes_readiness_degraded_not_failing_and_requests_still_served()
     {
-        (await ReadinessAsync()).ShouldBe(("Healthy", "Healthy"));
+        (await ReadinessAsync()).ShouldBe("Healthy");
         var cache = _host.Services.GetRequiredService<RedisCache>();
         (await cache.GetOrCreateAsync("outage:key", _ => Task.FromResult("from-db-1"), TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken)).ShouldBe("from-db-1");
         (await cache.GetOrCreateAsync("outage:key", _ => Task.FromResult("from-db-2"), TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken))
@@ -49,7 +49,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
 
         await _redis.StopAsync();
 
-        (await ReadinessAsync()).ShouldBe(("Degraded", "Degraded"));
+        (await ReadinessAsync()).ShouldBe("Degraded");
         (await cache.GetOrCreateAsync("outage:key", _ => Task.FromResult("from-db-3"), TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken))
             .ShouldBe("from-db-3", "with Redis down the value comes from its source");
 
@@ -62,7 +62,8 @@ public sealed class RedisOutageTests : IAsyncLifetime
         FallbackCount().ShouldBeGreaterThan(fallbacksBefore, "the request was rate-limited in-process");
     }
 
-    private async Task<(string Overall, string Redis)> ReadinessAsync()
+    /// <summary>The redis check's status; /health/ready must answer 200 (Degraded is not a failure).</summary>
+    private async Task<string> ReadinessAsync()
     {
         var result = await _host.Scenario(s =>
         {
@@ -70,7 +71,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
             s.StatusCodeShouldBeOk();
         });
         var body = JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement;
-        return (body.GetProperty("status").GetString()!, body.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString()!);
+        return body.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString()!;
     }
 
     private static double FallbackCount()

@@ -34,6 +34,21 @@ public sealed class ChainFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await Anvil.DisposeAsync();
 
+    /// <summary>
+    /// Rolls the chain back to a snapshot and resets every account's local nonce, which would otherwise
+    /// stay ahead of the rolled-back chain and leave the next transaction waiting forever.
+    /// </summary>
+    public async Task<bool> RevertAsync(string snapshotId)
+    {
+        var reverted = await Anvil.RevertAsync(snapshotId);
+        foreach (var web3 in _web3s.Values)
+        {
+            if (web3.TransactionManager.Account.NonceService is { } nonces) await nonces.ResetNonceAsync();
+        }
+
+        return reverted;
+    }
+
     public static string AddressOf(int account) => AnvilProcess.Accounts[account].Address;
 
     /// <summary>One Web3 per anvil account, signing locally; one per key so its transactions never race each other's nonces.</summary>

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using StackExchange.Redis;
 
 namespace Xylo.Api.Tests.Support;
@@ -10,7 +8,7 @@ public sealed class RedisProcess : IAsyncDisposable
 {
     private Process? _process;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = LoopbackPorts.Free();
 
     public string Url => $"redis://127.0.0.1:{Port}";
 
@@ -50,12 +48,5 @@ public sealed class RedisProcess : IAsyncDisposable
     {
         await StopAsync();
         _process?.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
