@@ -6,7 +6,7 @@ namespace Xylo.Api.Features.Admin;
 /// Runs queued rebuilds, one at a time, on the node that runs the daemon (HotCold: the leader; other nodes
 /// leave the job queued for it). A claim is a version-checked update, so two nodes never run one job.
 /// Projections are rebuilt through Marten's daemon (teardown, replay to the high-water mark, then the
-/// coordinator restarts the continuous shard); subscriptions are rewound to the start of the log.
+/// continuous shard restarts from there); subscriptions are rewound to the start of the log.
 /// </summary>
 public sealed partial class RebuildRunner(IDocumentStore store, ProjectionCatalog catalog, RebuildRegistry running, TimeProvider clock,
     IConfiguration configuration, ILogger<RebuildRunner> logger) : BackgroundService
@@ -69,7 +69,15 @@ public sealed partial class RebuildRunner(IDocumentStore store, ProjectionCatalo
                 if (entry.Value.Kind == "subscription")
                     await catalog.Daemon.RewindSubscriptionAsync(entry.Value.Name, cancellation, 0);
                 else
+                {
                     await catalog.Daemon.RebuildProjectionAsync(entry.Value.Name, TimeSpan.FromMinutes(30), cancellation);
+                    // The rebuild leaves its finished agent registered, so the coordinator would not restart the
+                    // shard: resume continuous processing from where the replay ended.
+                    if (entry.Value.Lifecycle == ProjectionCatalog.Async)
+                    {
+                        foreach (var shard in entry.Value.Shards) await catalog.Daemon.StartAgentAsync(shard, cancellation);
+                    }
+                }
                 finished = job with { Status = ProjectionRebuild.Succeeded, FinishedAt = clock.GetUtcNow(), ProcessedEvents = job.TotalEvents };
                 LogSucceeded(logger, job.Projection, job.Id, job.TotalEvents, (finished.FinishedAt - job.StartedAt)!.Value.TotalSeconds);
             }
@@ -84,8 +92,10 @@ public sealed partial class RebuildRunner(IDocumentStore store, ProjectionCatalo
             }
         }
 
+        // Loading first gives the session the version the optimistic check expects (this node owns the claim).
         await using var session = store.LightweightSession();
-        session.Update(finished);
+        await session.LoadAsync<ProjectionRebuild>(job.Id, CancellationToken.None);
+        session.Store(finished);
         await session.SaveChangesAsync(CancellationToken.None);
     }
 
