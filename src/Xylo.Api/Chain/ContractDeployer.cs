@@ -37,14 +37,16 @@ public static class ContractDeployer
 
         return new ContractDeployment(
             chainId,
-            rewards.ContractAddress,
-            vault.ContractAddress,
+            Checksummed(rewards.ContractAddress),
+            Checksummed(vault.ContractAddress),
             (long)rewards.BlockNumber.Value,
             rewards.BlockHash,
             signer,
             rewards.TransactionHash,
             vault.TransactionHash);
     }
+
+    private static string Checksummed(string address) => Nethereum.Util.AddressUtil.Current.ConvertToChecksumAddress(address);
 
     /// <summary>Deploys one contract and waits for a successful receipt (a status-0 receipt throws).</summary>
     public static async Task<TransactionReceipt> DeployAsync<TDeployment>(IWeb3 web3, TDeployment deployment, string name,

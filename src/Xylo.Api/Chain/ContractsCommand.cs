@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using JasperFx.CommandLine;
@@ -97,7 +98,7 @@ public sealed class ContractsCommand : JasperFxAsyncCommand<ContractsInput>
             ["Compiler"] = ContractArtifacts.Rewards.CompilerVersion,
         };
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        await File.WriteAllTextAsync(file, new JsonObject { [ChainOptions.Section] = chain }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        await File.WriteAllTextAsync(file, new JsonObject { [ChainOptions.Section] = chain }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
 
         Console.WriteLine($"XyloRewards {deployment.RewardsContract} (tx {deployment.RewardsTransaction})");
         Console.WriteLine($"XyloVault   {deployment.VaultContract} (tx {deployment.VaultTransaction})");
