@@ -20,6 +20,10 @@ public sealed class MintReconciler(
     TimeProvider clock,
     ILogger<MintReconciler> logger) : BackgroundService
 {
+    // When each mint was last requeued: a mint still waiting behind a long queue is requeued once per
+    // stall window, not on every tick, so the reconciler never floods the sequential signer queue.
+    private readonly Dictionary<Guid, DateTimeOffset> _requeuedAt = [];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled || !chain.IsConfigured)
@@ -103,7 +107,11 @@ public sealed class MintReconciler(
         MintMetrics.OldestPendingSeconds.Set(unfinished.Count == 0 ? 0 : Math.Max(0, (now - unfinished.Min(m => m.RequestedAt)).TotalSeconds));
 
         var stalledBefore = now.AddSeconds(-options.Value.StalledAfterSeconds);
-        var stalled = unfinished.Where(m => m.UpdatedAt < stalledBefore).ToList();
+        var open = unfinished.Select(m => m.Id).ToHashSet();
+        foreach (var gone in _requeuedAt.Keys.Where(id => !open.Contains(id)).ToList()) _requeuedAt.Remove(gone);
+        var stalled = unfinished
+            .Where(m => m.UpdatedAt < stalledBefore && (!_requeuedAt.TryGetValue(m.Id, out var last) || last < stalledBefore))
+            .ToList();
         foreach (var mint in stalled)
         {
             object? next = mint.Status switch
@@ -115,10 +123,15 @@ public sealed class MintReconciler(
             };
             if (next is null) continue;
 
+            _requeuedAt[mint.Id] = now;
             logger.LogWarning("Mint {MintId} has been {Status} since {UpdatedAt:O}; queueing {Step} again", mint.Id, mint.Status, mint.UpdatedAt, next.GetType().Name);
             await bus.PublishAsync(next);
         }
 
-        if (stalled.Any(m => m.Status == MintView.Deferred)) await bus.PublishAsync(new ResumeDeferredMints());
+        if (stalled.FirstOrDefault(m => m.Status == MintView.Deferred) is { } deferred)
+        {
+            _requeuedAt[deferred.Id] = now;
+            await bus.PublishAsync(new ResumeDeferredMints());
+        }
     }
 }
