@@ -104,6 +104,31 @@ public sealed class ProjectionsAdminTests(DevelopmentFixture fixture)
     }
 
     [Fact]
+    public async Task An_inline_projection_is_rebuilt_through_the_daemon_to_the_same_view()
+    {
+        var admin = await Host.DevSignInAsync(roles: ["admin"]);
+        var fan = await Host.DevSignInAsync();
+        await Host.AwardEachAsync(admin, fan.User.Id, 42, 58);
+        var before = await Host.BalanceAsync(fan);
+        await RunningAsync(admin);
+
+        var accepted = await Host.Scenario(s =>
+        {
+            s.Post.Url("/admin/projections/PointsBalance/rebuild");
+            s.WithBearer(admin);
+            s.StatusCodeShouldBe(202);
+        });
+        var location = accepted.Context.Response.Headers.Location.ToString();
+        var status = await Eventually.Get(() => Host.GetJsonAsync(location, admin),
+            s => s.GetProperty("status").GetString() is "succeeded" or "failed", TimeSpan.FromSeconds(120));
+        status.GetProperty("status").GetString().ShouldBe("succeeded", status.ToString());
+
+        var after = await Host.BalanceAsync(fan);
+        after.ShouldBe(before);
+        after.Earned.ShouldBe(200, "sign-up bonus and two awards");
+    }
+
+    [Fact]
     public async Task A_paused_shard_stops_shows_in_readiness_and_catches_up_after_resume()
     {
         var admin = await Host.DevSignInAsync(roles: ["admin"]);

@@ -35,6 +35,17 @@ public sealed class AuditIntegrityTests(DevelopmentFixture fixture)
     }
 
     [Fact]
+    public async Task The_chain_lag_is_a_metric_that_returns_to_zero_once_the_chain_catches_up()
+    {
+        var auditor = await Host.DevSignInAsync(roles: ["auditor"]);
+        await Host.ChainCaughtUpAsync(auditor);
+        var exposition = await Eventually.Get(async () => await (await Host.Scenario(s => s.Get.Url("/metrics"))).ReadAsTextAsync(),
+            text => text.Contains("\nxylo_audit_chain_lag_events 0", StringComparison.Ordinal));
+        exposition.ShouldContain("# TYPE xylo_audit_chain_lag_events gauge");
+        MetricsText.Value(exposition, "xylo_audit_chain_lag_events").ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Changing_one_event_in_the_database_breaks_the_chain_at_that_sequence()
     {
         var admin = await Host.DevSignInAsync(roles: ["admin"]);

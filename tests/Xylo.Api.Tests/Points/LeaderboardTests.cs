@@ -69,7 +69,11 @@ public sealed class LeaderboardTests : IAsyncLifetime
         var fromDatabase = await BoardAsync(third);
         fromDatabase.ServedFrom.ShouldBe("database");
         AssertRanked(fromDatabase, first, second, third);
-        fromDatabase.Top.ShouldBe(fromRedis.Top, ignoreOrder: true, "PostgreSQL and the Redis mirror agree (ties may list in either order)");
+        // Ties at the cut-off of a full top list may be cut differently (other tests' users share the database).
+        var cutOff = fromRedis.Top.Count == 100 ? fromRedis.Top.Min(p => p.Points) : long.MinValue;
+        fromDatabase.Top.Where(p => p.Points > cutOff).ShouldBe(fromRedis.Top.Where(p => p.Points > cutOff), ignoreOrder: true,
+            "PostgreSQL and the Redis mirror agree (ties may list in either order)");
+        fromDatabase.Top.Count.ShouldBe(fromRedis.Top.Count);
         fromDatabase.You!.Points.ShouldBe(700_100);
     }
 

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Serialization;
 using Npgsql;
 
 namespace Xylo.Api.Features.Audit;
@@ -12,11 +12,11 @@ public sealed record AuditEvent(
     long Version,
     string Type,
     DateTimeOffset Timestamp,
-    JsonElement Data,
+    [property: JsonConverter(typeof(StoredJsonConverter))] string Data,
     string? CorrelationId,
     string? CausationId,
     string? UserName,
-    JsonElement? Headers)
+    [property: JsonConverter(typeof(StoredJsonConverter))] string? Headers)
 {
     /// <summary>Reads a row of <see cref="AuditEventFilter.ToCommand"/>.</summary>
     public static AuditEvent Read(NpgsqlDataReader row) => new(
@@ -27,15 +27,9 @@ public sealed record AuditEvent(
         row.GetInt64(4),
         row.GetString(5),
         row.GetFieldValue<DateTimeOffset>(6),
-        Json(row.GetString(7)),
+        row.GetString(7),
         row.IsDBNull(8) ? null : row.GetString(8),
         row.IsDBNull(9) ? null : row.GetString(9),
         row.IsDBNull(10) ? null : row.GetString(10),
-        row.IsDBNull(11) ? null : Json(row.GetString(11)));
-
-    private static JsonElement Json(string text)
-    {
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
-    }
+        row.IsDBNull(11) ? null : row.GetString(11));
 }
