@@ -1,11 +1,15 @@
 using JasperFx;
 using Xylo.Api.Chain;
+using Xylo.Api.Features.Admin;
+using Xylo.Api.Features.Audit;
 using Xylo.Api.Features.Auth;
+using Xylo.Api.Features.Mints;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Wallets;
 using Xylo.Api.Hosting;
 using Xylo.Api.Operations;
 using Xylo.Api.Operations.Idempotency;
+using Xylo.Api.Recovery;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Host.ApplyJasperFxExtensions();
@@ -14,9 +18,13 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.AddXyloOperations();
 builder.AddXyloCritterStack();
 builder.AddXyloChain();
+builder.AddXyloArchive();
 builder.Services.AddXyloAuth();
 builder.Services.AddXyloWallets();
 builder.Services.AddXyloPoints();
+builder.Services.AddXyloMints();
+builder.Services.AddXyloAudit();
+builder.Services.AddXyloAdmin();
 
 var app = builder.Build();
 
@@ -26,6 +34,7 @@ app.UseAuthorization();
 app.UseXyloIdempotency();
 app.MapXyloEndpoints();
 app.MapDevSignIn();
+AuditMetrics.Publish(app.Services);
 
 return await app.RunJasperFxCommands(args);
 

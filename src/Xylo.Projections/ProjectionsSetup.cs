@@ -2,10 +2,14 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Events.Projections;
 using Xylo.Domain.Channels;
+using Xylo.Domain.Mints;
+using Xylo.Domain.Rewards;
 using Xylo.Domain.Users;
 using Xylo.Domain.Points;
 using Xylo.Domain.Wallets;
+using Xylo.Projections.Mints;
 using Xylo.Projections.Points;
+using Xylo.Projections.Rewards;
 using Xylo.Projections.Users;
 
 namespace Xylo.Projections;
@@ -24,6 +28,8 @@ public static class ProjectionsSetup
         options.Projections.Snapshot<ChannelClaim>(SnapshotLifecycle.Inline);
 
         options.Projections.Snapshot<PointsAccount>(SnapshotLifecycle.Inline);
+        options.Projections.Snapshot<Reward>(SnapshotLifecycle.Inline);
+        options.Projections.Snapshot<Mint>(SnapshotLifecycle.Inline);
 
         options.Projections.Add<UserProfileProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<UserProfile>().Index(x => x.Handle);
@@ -34,6 +40,10 @@ public static class ProjectionsSetup
         options.Schema.For<PointsHistoryEntry>().Index(x => x.UserId).Index(x => x.Version);
         options.Projections.Add<LeaderboardProjection>(ProjectionLifecycle.Async);
         options.Schema.For<LeaderboardEntry>().Duplicate(x => x.Period).Index(x => x.Points);
+
+        options.Projections.Add<RewardViewProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add<MintViewProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<MintView>().Index(x => x.UserId).Duplicate(x => x.Status).Index(x => x.UpdatedAt);
         return options;
     }
 }

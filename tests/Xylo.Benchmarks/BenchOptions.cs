@@ -14,6 +14,8 @@ internal sealed class BenchOptions
     public int Users { get; private set; } = 2000;
     public int PassSeconds { get; private set; } = 20;
     public int PgbenchSeconds { get; private set; } = 30;
+    /// <summary>Events the audit scenario seeds (the goal is stated at a million; small runs prove the harness).</summary>
+    public int AuditEvents { get; private set; } = 1_000_000;
     public string ApiUrl { get; private set; } = "http://127.0.0.1:3100";
     /// <summary>The highest limit the API's options accept (1..1,000,000 per 15-minute window); a full run sends well under it.</summary>
     public string PermitLimit { get; } = "1000000";
@@ -48,6 +50,7 @@ internal sealed class BenchOptions
                 case "--users": options.Users = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pass-seconds": options.PassSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pgbench-seconds": options.PgbenchSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--audit-events": options.AuditEvents = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default:
                     if (args[i].StartsWith('-') || !AllScenarios.Contains(args[i]))
                     {

@@ -4,12 +4,16 @@ using Marten;
 using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
+using Xylo.Api.Features.Admin;
 using Xylo.Api.Features.Auth;
+using Xylo.Api.Features.Mints;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Wallets;
 using Xylo.Api.Operations.Configuration;
 using Xylo.Api.Operations.Idempotency;
+using Xylo.Api.Recovery;
 using Xylo.Projections;
+using Xylo.Projections.Audit;
 
 namespace Xylo.Api.Hosting;
 
@@ -25,25 +29,20 @@ public static class CritterStackSetup
     {
         builder.Services.AddMarten(sp =>
             {
-                var options = new StoreOptions();
-                var databaseUrl = sp.GetRequiredService<IConfiguration>()[XyloSecrets.DatabaseUrl]
+                var configuration = sp.GetRequiredService<IConfiguration>();
+                var databaseUrl = configuration[XyloSecrets.DatabaseUrl]
                     ?? throw new InvalidOperationException($"{XyloSecrets.DatabaseUrl} is not set");
-                options.Connection(ConnectionUrls.ToNpgsql(databaseUrl));
-                options.DatabaseSchemaName = Schema;
-                options.Events.DatabaseSchemaName = Schema;
-                options.Events.MetadataConfig.CorrelationIdEnabled = true;
-                options.Events.MetadataConfig.CausationIdEnabled = true;
-                options.Events.MetadataConfig.HeadersEnabled = true;
-                options.Events.MetadataConfig.UserNameEnabled = true;
-                options.AddXyloProjections();
-                options.AddAuthDocuments();
-                options.AddWalletDocuments();
-                options.AddPointsDocuments();
-                options.AddIdempotencyDocuments();
+                var options = new StoreOptions().ConfigureXyloStore(ConnectionUrls.ToNpgsql(databaseUrl));
+                if (ArchiveOptions.From(configuration, builder.Environment).Enabled)
+                {
+                    options.Projections.Subscribe(new ArchiveSubscription(sp.GetRequiredService<ArchiveWriter>()));
+                }
+
                 return options;
             })
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
+            .AddSubscriptionWithServices<AuditChainSubscription>(ServiceLifetime.Singleton)
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine();
 
@@ -63,6 +62,33 @@ public static class CritterStackSetup
         builder.Services.AddWolverineHttp();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
+    }
+
+    /// <summary>
+    /// Everything the event store and its read models need, for any connection and schema: the API uses
+    /// schema xylo; restores and point-in-time views build the same store elsewhere.
+    /// </summary>
+    public static StoreOptions ConfigureXyloStore(this StoreOptions options, string connectionString, string schema = Schema)
+    {
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = schema;
+        options.Events.DatabaseSchemaName = schema;
+        options.Events.MetadataConfig.CorrelationIdEnabled = true;
+        options.Events.MetadataConfig.CausationIdEnabled = true;
+        options.Events.MetadataConfig.HeadersEnabled = true;
+        options.Events.MetadataConfig.UserNameEnabled = true;
+        // Agent status, heartbeat and node per shard in mt_event_progression: any node can tell
+        // whether the daemon (running on one node under HotCold) is running, paused or stopped.
+        options.Events.EnableExtendedProgressionTracking = true;
+        options.AddXyloProjections();
+        options.AddAuthDocuments();
+        options.AddWalletDocuments();
+        options.AddPointsDocuments();
+        options.AddMintDocuments();
+        options.AddIdempotencyDocuments();
+        options.AddXyloAudit(schema);
+        options.AddAdminDocuments();
+        return options;
     }
 
     public static WebApplication MapXyloEndpoints(this WebApplication app)

@@ -36,12 +36,14 @@ public sealed record Hold(Guid HoldId, long Amount, IReadOnlyList<LotAllocation>
 /// The write-side ledger of one user (stream id = user id), opened by its first <see cref="PointsEarned"/>.
 /// Always <c>Earned == Available + Held + Spent + Expired</c>. Apply refuses an event that would break a
 /// lot's bounds or settle a hold twice, so an inconsistent event fails the append instead of corrupting the balance.
+/// Sources is a sorted set: a hash set of strings serializes in a per-process order, and a snapshot rebuilt in
+/// another process must come out byte for byte the same.
 /// </summary>
 public sealed record PointsAccount(
     Guid Id,
     ImmutableList<Lot> Lots,
     ImmutableDictionary<Guid, Hold> Holds,
-    ImmutableHashSet<string> Sources,
+    ImmutableSortedSet<string> Sources,
     long Earned,
     long Spent,
     long Expired)

@@ -25,11 +25,5 @@ public sealed class UsersCommandTests(DevelopmentFixture fixture)
         (await RunAsync("users", "grant-role", $"nobody-{Guid.NewGuid():N}", "admin")).ExitCode.ShouldNotBe(0, "an unknown user fails the command");
     }
 
-    private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
-        ApiCommand.RunAsync(new Dictionary<string, string>
-        {
-            ["DATABASE_URL"] = TestStack.DatabaseUrl,
-            ["REDIS_URL"] = TestStack.RedisUrl,
-            ["JWT_SECRET"] = "xylo-tests-signing-key-0123456789abcdef",
-        }, workingDirectory: null, args);
+    private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => XyloCli.RunAsync(args);
 }

@@ -89,7 +89,7 @@ public static class AuthSetup
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin))
-            .AddPolicy(Policies.Auditor, policy => policy.RequireRole(Roles.Auditor, Roles.Admin))
+            .AddPolicy(Policies.Auditor, policy => policy.RequireRole(Roles.Auditor))
             .AddPolicy(Policies.Awarder, policy => policy
                 .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme, ApiKeyAuthenticationHandler.SchemeName)
                 .RequireRole(Roles.Admin, ApiKeyAuthenticationHandler.IntegrationRole));

@@ -7,6 +7,7 @@ using Wolverine.Http;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Operations.Errors;
 using Xylo.Api.Operations.Idempotency;
+using Xylo.Api.Operations.Logging;
 using Xylo.Domain.Points;
 using Xylo.Domain.Users;
 
@@ -51,7 +52,7 @@ public static partial class AwardPointsEndpoint
         for (var batch = 0; batch < batches; batch++)
         {
             var range = Enumerable.Range(batch * BatchSize, Math.Min(BatchSize, entries.Count - (batch * BatchSize))).ToList();
-            await AwardBatchAsync(store, entries, range, results, requestKey, awardedBy, clock.GetUtcNow(), cancellation);
+            await AwardBatchAsync(store, entries, range, results, requestKey, awardedBy, CorrelationIdMiddleware.Get(http), clock.GetUtcNow(), cancellation);
             if (batches > 1) LogBatch(logger, batch + 1, batches, entries.Count);
         }
 
@@ -60,7 +61,7 @@ public static partial class AwardPointsEndpoint
     }
 
     private static async Task AwardBatchAsync(IDocumentStore store, IReadOnlyList<AwardEntry> entries, List<int> range, AwardResult[] results,
-        string requestKey, string awardedBy, DateTimeOffset now, CancellationToken cancellation)
+        string requestKey, string awardedBy, string? correlationId, DateTimeOffset now, CancellationToken cancellation)
     {
         // A concurrent write to one of the batch's accounts fails the whole batch's commit: decide it again (sources keep it idempotent).
         for (var attempt = 1; ; attempt++)
@@ -68,6 +69,9 @@ public static partial class AwardPointsEndpoint
             try
             {
                 await using var session = store.LightweightSession();
+                // This session is not Wolverine's: record who awarded and for which request, as Wolverine does for its own.
+                session.LastModifiedBy = awardedBy;
+                session.CorrelationId = correlationId;
                 var rule = await PointsRules.LoadAsync(session, EarningRule.AdminAwardId, cancellation);
                 var userIds = range.Select(i => entries[i].UserId).OfType<Guid>().Distinct().ToList();
                 var users = (await session.LoadManyAsync<User>(cancellation, userIds)).ToDictionary(u => u.Id);

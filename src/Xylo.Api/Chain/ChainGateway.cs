@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Numerics;
+using Microsoft.Extensions.Options;
+using Nethereum.ABI.FunctionEncoding;
+using Nethereum.Contracts;
+using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Hex.HexTypes;
+using Nethereum.JsonRpc.Client;
+using Nethereum.Model;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Signer;
+using Nethereum.Util;
+using Nethereum.Web3;
+using Xylo.Api.Chain.Contracts;
+using Xylo.Api.Operations.Configuration;
+using Xylo.Domain.Mints;
+
+namespace Xylo.Api.Chain;
+
+public sealed record FeeQuote(long MaxFeePerGas, long MaxPriorityFeePerGas);
+
+public enum BroadcastResult
+{
+    Accepted,
+
+    /// <summary>The node has the transaction already (a retry after a lost answer).</summary>
+    AlreadyKnown,
+
+    /// <summary>The nonce is used: this transaction or one that replaced it was mined.</summary>
+    NonceUsed,
+}
+
+/// <summary>
+/// The only code that talks to the chain: dry runs, fees, offline signing, broadcast, receipts and
+/// contract reads, over Nethereum. Nonces are not its business: callers pass the one PostgreSQL assigned.
+/// </summary>
+public sealed class ChainGateway
+{
+    private readonly ChainOptions _chain;
+    private readonly MintPipelineOptions _options;
+    private readonly Lazy<(Web3 Web3, EthECKey Key)> _client;
+
+    public ChainGateway(IConfiguration configuration, IOptions<ChainOptions> chain, IOptions<MintPipelineOptions> options)
+    {
+        _chain = chain.Value;
+        _options = options.Value;
+        _client = new Lazy<(Web3, EthECKey)>(() =>
+        {
+            var url = configuration[XyloSecrets.ChainRpcUrl] is { Length: > 0 } configured
+                ? configured
+                : throw new InvalidOperationException($"{XyloSecrets.ChainRpcUrl} is not set: the chain pipeline has no node to talk to");
+            var key = configuration[XyloSecrets.PrivateKey] is { Length: > 0 } secret
+                ? new EthECKey(secret)
+                : throw new InvalidOperationException($"{XyloSecrets.PrivateKey} is not set: the chain pipeline has no signer");
+            return (new Web3(new RpcClient(new Uri(url))), key);
+        });
+    }
+
+    public bool IsConfigured => _chain.RewardsContract is { Length: > 0 };
+
+    public string Signer => _client.Value.Key.GetPublicAddress().ToLowerInvariant();
+
+    public string RewardsContract => _chain.RewardsContract?.ToLowerInvariant()
+        ?? throw new InvalidOperationException("Chain:RewardsContract is not configured: deploy the contracts first (contracts deploy)");
+
+    private Web3 Web3 => _client.Value.Web3;
+
+    public string ContractFor(string name) => name switch
+    {
+        "rewards" => RewardsContract,
+        "vault" => _chain.VaultContract?.ToLowerInvariant() ?? throw new InvalidOperationException("Chain:VaultContract is not configured"),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "expected rewards or vault"),
+    };
+
+    public static MintFunction MintCall(Mint mint) => new()
+    {
+        To = mint.Wallet,
+        Uri = mint.MetadataUri,
+        RequestId = mint.RequestId.HexToByteArray(),
+    };
+
+    /// <summary>A dry run of the mint against the latest state: how much gas, or why it would revert.</summary>
+    public async Task<MintPreflight> PreflightMintAsync(Mint mint)
+    {
+        var call = MintCall(mint);
+        call.FromAddress = Signer;
+        try
+        {
+            var gas = await Web3.Eth.GetContractTransactionHandler<MintFunction>().EstimateGasAsync(RewardsContract, call);
+            return new MintPreflight.Ready((long)gas.Value);
+        }
+        catch (SmartContractCustomErrorRevertException revert)
+        {
+            if (revert.IsCustomErrorFor<RequestAlreadyMintedError>())
+            {
+                return new MintPreflight.AlreadyMinted((long)revert.DecodeError<RequestAlreadyMintedError>().TokenId);
+            }
+
+            if (revert.IsCustomErrorFor<EnforcedPauseError>()) return new MintPreflight.Paused();
+            return new MintPreflight.Reverts(DescribeCustomError(revert));
+        }
+        catch (SmartContractRevertException revert)
+        {
+            return new MintPreflight.Reverts(revert.RevertMessage ?? revert.Message);
+        }
+    }
+
+    public async Task<long> EstimateGasAsync<TFunction>(string contract, TFunction call)
+        where TFunction : FunctionMessage, new()
+    {
+        call.FromAddress = Signer;
+        var gas = await Web3.Eth.GetContractTransactionHandler<TFunction>().EstimateGasAsync(contract, call);
+        return (long)gas.Value;
+    }
+
+    public async Task<FeeQuote> QuoteFeesAsync()
+    {
+        var block = await Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest());
+        var baseFee = (long)(block.BaseFeePerGas?.Value ?? BigInteger.Zero);
+        var suggested = (long)(await Web3.Client.SendRequestAsync<HexBigInteger>("eth_maxPriorityFeePerGas")).Value;
+        var priority = Math.Max(suggested, _options.PriorityFeeFloorWei);
+        var maxFee = Math.Min((2 * baseFee) + priority, _options.MaxFeeCapWei);
+        return new FeeQuote(Math.Max(maxFee, Math.Min(priority, _options.MaxFeeCapWei)), Math.Min(priority, _options.MaxFeeCapWei));
+    }
+
+    /// <summary>Signs offline: the bytes and hash exist before anything is sent, so they can be recorded first.</summary>
+    public SignedMintTransaction Sign(string contract, string callData, long nonce, long gasLimit, FeeQuote fees)
+    {
+        var transaction = new Transaction1559(_chain.ChainId, nonce, fees.MaxPriorityFeePerGas, fees.MaxFeePerGas, gasLimit,
+            contract, BigInteger.Zero, callData, []);
+        var raw = new Transaction1559Signer().SignTransaction(_client.Value.Key.GetPrivateKeyAsBytes(), transaction).EnsureHexPrefix();
+        var hash = new Sha3Keccack().CalculateHashFromHex(raw).EnsureHexPrefix();
+        return new SignedMintTransaction(Signer, nonce, hash, raw, gasLimit, fees.MaxFeePerGas, fees.MaxPriorityFeePerGas);
+    }
+
+    public long GasLimitFor(long estimate) => estimate * _options.GasLimitPercent / 100;
+
+    public async Task<BroadcastResult> BroadcastAsync(string rawTransaction)
+    {
+        try
+        {
+            await Web3.Eth.Transactions.SendRawTransaction.SendRequestAsync(rawTransaction);
+            return BroadcastResult.Accepted;
+        }
+        catch (RpcResponseException rejected) when (rejected.RpcError?.Message is { } message)
+        {
+            if (Contains(message, "already known") || Contains(message, "already imported") || Contains(message, "known transaction"))
+            {
+                return BroadcastResult.AlreadyKnown;
+            }
+
+            if (Contains(message, "nonce too low")) return BroadcastResult.NonceUsed;
+            throw;
+        }
+    }
+
+    /// <summary>The receipt of whichever of the transactions was mined, with the token it minted and, on a revert, whether the contract was paused.</summary>
+    public async Task<ReceiptSeen?> FindReceiptAsync(Mint mint)
+    {
+        foreach (var hash in mint.TxHashes)
+        {
+            var receipt = await Web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(hash);
+            if (receipt is null) continue;
+
+            var block = (long)receipt.BlockNumber.Value;
+            var succeeded = receipt.Status?.Value == BigInteger.One;
+            long? tokenId = null;
+            if (succeeded)
+            {
+                tokenId = receipt.DecodeAllEvents<RewardMintedEventDTO>()
+                    .Where(e => string.Equals(e.Log.Address, RewardsContract, StringComparison.OrdinalIgnoreCase)
+                        && string.Equals(e.Event.RequestId.ToHex(true), mint.RequestId, StringComparison.OrdinalIgnoreCase))
+                    .Select(e => (long?)(long)e.Event.TokenId)
+                    .FirstOrDefault();
+            }
+
+            var paused = !succeeded && await IsPausedAsync(RewardsContract, block);
+            return new ReceiptSeen(hash.ToLowerInvariant(), succeeded, block, receipt.BlockHash.ToLowerInvariant(), tokenId, paused,
+                succeeded ? null : "status 0");
+        }
+
+        return null;
+    }
+
+    /// <summary>The highest block taken as final: the chain's finalized block, or latest − depth + 1.</summary>
+    public async Task<long> SafeBlockAsync()
+    {
+        if (_options.UseFinalizedTag)
+        {
+            var finalized = await Web3.Client.SendRequestAsync<BlockWithTransactionHashes>("eth_getBlockByNumber", null, "finalized", false);
+            return (long)finalized.Number.Value;
+        }
+
+        return await LatestBlockAsync() - _options.ConfirmationDepth + 1;
+    }
+
+    public async Task<long> LatestBlockAsync() => (long)(await Web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
+
+    public async Task<long> TransactionCountAsync(bool pending) =>
+        (long)(await Web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(Signer,
+            pending ? BlockParameter.CreatePending() : BlockParameter.CreateLatest())).Value;
+
+    public async Task<decimal> SignerBalanceAsync() =>
+        Web3.Convert.FromWei((await Web3.Eth.GetBalance.SendRequestAsync(Signer)).Value);
+
+    public async Task<bool> IsPausedAsync(string contract, long? block = null) =>
+        await Web3.Eth.GetContractQueryHandler<PausedFunction>().QueryAsync<bool>(contract, new PausedFunction(),
+            block is { } number ? new BlockParameter(new HexBigInteger(number)) : BlockParameter.CreateLatest());
+
+    public async Task<long?> TokenIdForRequestAsync(string requestId)
+    {
+        var id = await Web3.Eth.GetContractQueryHandler<TokenIdForRequestFunction>().QueryAsync<BigInteger>(RewardsContract,
+            new TokenIdForRequestFunction { RequestId = requestId.HexToByteArray() });
+        return id.IsZero ? null : (long)id;
+    }
+
+    /// <summary>Where the chain minted a request, from the contract's RewardMinted log (indexed by request id).</summary>
+    public async Task<(string TxHash, long BlockNumber)?> FindMintLogAsync(string requestId)
+    {
+        var logs = await Web3.Eth.Filters.GetLogs.SendRequestAsync(MintLogFilter(RewardsContract, requestId, _chain.DeploymentBlock ?? 0));
+        return logs.FirstOrDefault() is { } log ? (log.TransactionHash, (long)log.BlockNumber.Value) : null;
+    }
+
+    /// <summary>RewardMinted logs of one request id: the event's topic and the request id (its first indexed parameter).</summary>
+    public static NewFilterInput MintLogFilter(string contract, string requestId, long fromBlock) => new()
+    {
+        Address = [contract],
+        FromBlock = new BlockParameter(new HexBigInteger(fromBlock)),
+        ToBlock = BlockParameter.CreateLatest(),
+        Topics = [EventExtensions.GetEventABI<RewardMintedEventDTO>().Sha3Signature.EnsureHexPrefix(), requestId.ToLowerInvariant()],
+    };
+
+    public async Task<TransactionReceipt?> ReceiptAsync(string txHash) =>
+        await Web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(txHash);
+
+    private static string DescribeCustomError(SmartContractCustomErrorRevertException revert)
+    {
+        if (revert.IsCustomErrorFor<AccessControlUnauthorizedAccountError>())
+        {
+            var denied = revert.DecodeError<AccessControlUnauthorizedAccountError>();
+            return string.Create(CultureInfo.InvariantCulture, $"AccessControlUnauthorizedAccount({denied.Account}, {denied.NeededRole.ToHex(true)})");
+        }
+
+        return $"custom error {revert.ExceptionEncodedData}";
+    }
+
+    private static bool Contains(string text, string part) => text.Contains(part, StringComparison.OrdinalIgnoreCase);
+}

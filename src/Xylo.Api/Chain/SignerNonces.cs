@@ -1,0 +1,46 @@
+using Marten;
+
+namespace Xylo.Api.Chain;
+
+/// <summary>The next nonce of a signer (id = its address). PostgreSQL owns it, not a node's memory.</summary>
+public sealed record SignerNonce(string Id, long Next);
+
+/// <summary>
+/// Every transaction a signer signed (id = "signer:nonce"), stored in the transaction that took its nonce,
+/// so a nonce the chain has not seen can always be filled by rebroadcasting these bytes.
+/// </summary>
+public sealed record SignedTransaction(string Id, string Signer, long Nonce, string TxHash, string RawTransaction, string Purpose, DateTimeOffset SignedAt)
+{
+    public static string IdFor(string signer, long nonce) => $"{signer}:{nonce}";
+}
+
+public static class SignerNonces
+{
+    /// <summary>
+    /// Takes the signer's next nonce in the caller's session. Two nodes taking one nonce collide on the
+    /// document's version (or on the insert of the first), and one of them retries.
+    /// </summary>
+    public static async Task<long> TakeAsync(IDocumentSession session, ChainGateway chain, CancellationToken cancellation)
+    {
+        var current = await session.LoadAsync<SignerNonce>(chain.Signer, cancellation);
+        if (current is null)
+        {
+            var first = await chain.TransactionCountAsync(pending: true);
+            session.Insert(new SignerNonce(chain.Signer, first + 1));
+            return first;
+        }
+
+        session.Store(current with { Next = current.Next + 1 });
+        return current.Next;
+    }
+
+    public static void Record(IDocumentSession session, Xylo.Domain.Mints.SignedMintTransaction tx, string purpose, DateTimeOffset now) =>
+        session.Store(new SignedTransaction(SignedTransaction.IdFor(tx.Signer, tx.Nonce), tx.Signer, tx.Nonce, tx.TxHash, tx.RawTransaction, purpose, now));
+
+    public static StoreOptions AddChainDocuments(this StoreOptions options)
+    {
+        options.Schema.For<SignerNonce>().UseOptimisticConcurrency(true);
+        options.Schema.For<SignedTransaction>().Duplicate(x => x.Signer).Duplicate(x => x.Nonce);
+        return options;
+    }
+}

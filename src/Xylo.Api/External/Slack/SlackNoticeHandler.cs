@@ -1,0 +1,27 @@
+using System.Net.Http.Json;
+using Xylo.Api.Operations.Configuration;
+
+namespace Xylo.Api.External.Slack;
+
+/// <summary>
+/// Posts notices to the incoming webhook. It runs on its own durable queue, so Slack being slow or down
+/// delays a notice (Wolverine retries it) and never a mint.
+/// </summary>
+public static class SlackNoticeHandler
+{
+    public const string HttpClientName = "slack";
+
+    public static async Task Handle(SlackNotice notice, IHttpClientFactory clients, IConfiguration configuration, ILogger<SlackNotice> logger,
+        CancellationToken cancellation)
+    {
+        if (configuration[XyloSecrets.SlackWebhookUrl] is not { Length: > 0 } webhook)
+        {
+            logger.LogDebug("No {Setting}: Slack notice to {Channel} not sent: {Text}", XyloSecrets.SlackWebhookUrl, notice.Channel, notice.Text);
+            return;
+        }
+
+        using var response = await clients.CreateClient(HttpClientName)
+            .PostAsJsonAsync(new Uri(webhook), new { channel = notice.Channel, text = notice.Text }, cancellation);
+        response.EnsureSuccessStatusCode();
+    }
+}

@@ -1,0 +1,16 @@
+namespace Xylo.Api.Features.Mints;
+
+/// <summary>Sign the queued mint with the signer's next nonce (sequential queue per signer).</summary>
+public sealed record SignMint(Guid MintId);
+
+/// <summary>Send the recorded raw transaction; sending it again is harmless.</summary>
+public sealed record BroadcastMint(Guid MintId);
+
+/// <summary>Look at the chain once; the handler schedules the next look.</summary>
+public sealed record TrackMint(Guid MintId);
+
+/// <summary>Re-sign a stuck transaction with the same nonce and a higher fee (sequential queue per signer).</summary>
+public sealed record ReplaceMintTransaction(Guid MintId);
+
+/// <summary>Deferred mints go back to the signer once the contract is unpaused.</summary>
+public sealed record ResumeDeferredMints;

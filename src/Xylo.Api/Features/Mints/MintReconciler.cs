@@ -1,0 +1,124 @@
+using Marten;
+using Microsoft.Extensions.Options;
+using Wolverine;
+using Xylo.Api.Chain;
+using Xylo.Projections.Mints;
+
+namespace Xylo.Api.Features.Mints;
+
+/// <summary>
+/// The pipeline's safety net, at start and then periodically: the signer's nonce is squared with the chain
+/// (ahead → taken up; behind → the recorded transactions the node lacks are rebroadcast in nonce order, so
+/// no gap is left), and every mint that stopped moving gets its next step queued again. Every step is
+/// idempotent, so a duplicate from here or from another node changes nothing.
+/// </summary>
+public sealed class MintReconciler(
+    IDocumentStore store,
+    IServiceScopeFactory scopes,
+    ChainGateway chain,
+    IOptions<MintPipelineOptions> options,
+    TimeProvider clock,
+    ILogger<MintReconciler> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled || !chain.IsConfigured)
+        {
+            logger.LogWarning("Mint pipeline reconciler off: {Reason}", options.Value.Enabled ? "no Chain:RewardsContract configured" : "Mints:Enabled is false");
+            return;
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.ReconcileIntervalSeconds), clock);
+        do
+        {
+            try
+            {
+                await ReconcileAsync(stoppingToken);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                logger.LogWarning(failure, "Mint reconciliation failed; next attempt in {Seconds} s", options.Value.ReconcileIntervalSeconds);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task ReconcileAsync(CancellationToken cancellation)
+    {
+        await ReconcileNonceAsync(cancellation);
+        await RequeueStalledAsync(cancellation);
+        MintMetrics.SignerBalance.Set((double)await chain.SignerBalanceAsync());
+    }
+
+    private async Task ReconcileNonceAsync(CancellationToken cancellation)
+    {
+        await using var session = store.LightweightSession();
+        var local = await session.LoadAsync<SignerNonce>(chain.Signer, cancellation);
+        if (local is null) return;
+
+        var pending = await chain.TransactionCountAsync(pending: true);
+        if (pending > local.Next)
+        {
+            logger.LogWarning("Signer {Signer}: the chain has used nonces up to {ChainNext}, ahead of ours ({LocalNext}); taking them up",
+                chain.Signer, pending, local.Next);
+            session.Store(local with { Next = pending });
+            await session.SaveChangesAsync(cancellation);
+            return;
+        }
+
+        if (pending == local.Next) return;
+
+        var missing = await session.Query<SignedTransaction>()
+            .Where(t => t.Signer == chain.Signer && t.Nonce >= pending && t.Nonce < local.Next)
+            .OrderBy(t => t.Nonce)
+            .ToListAsync(cancellation);
+        logger.LogWarning("Signer {Signer}: the node knows nonces below {ChainNext}, we signed up to {LocalNext}; rebroadcasting {Count} recorded transactions",
+            chain.Signer, pending, local.Next - 1, missing.Count);
+        foreach (var tx in missing)
+        {
+            var result = await chain.BroadcastAsync(tx.RawTransaction);
+            logger.LogInformation("Rebroadcast nonce {Nonce} ({Purpose}, tx {TxHash}): {Result}", tx.Nonce, tx.Purpose, tx.TxHash, result);
+        }
+
+        if (missing.Count < local.Next - pending)
+        {
+            logger.LogError("Signer {Signer}: {Count} nonces between {From} and {To} have no recorded transaction; the chain will not mine past them",
+                chain.Signer, local.Next - pending - missing.Count, pending, local.Next - 1);
+        }
+    }
+
+    private async Task RequeueStalledAsync(CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        await using var scope = scopes.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
+        var now = clock.GetUtcNow();
+        var unfinished = await session.Query<MintView>()
+            .Where(m => m.Status == MintView.Queued || m.Status == MintView.Signed || m.Status == MintView.Broadcast || m.Status == MintView.Deferred)
+            .OrderBy(m => m.UpdatedAt)
+            .Take(1000)
+            .ToListAsync(cancellation);
+
+        MintMetrics.PendingTransactions.Set(unfinished.Count(m => m.Status is MintView.Signed or MintView.Broadcast));
+        MintMetrics.OldestPendingSeconds.Set(unfinished.Count == 0 ? 0 : Math.Max(0, (now - unfinished.Min(m => m.RequestedAt)).TotalSeconds));
+
+        var stalledBefore = now.AddSeconds(-options.Value.StalledAfterSeconds);
+        var stalled = unfinished.Where(m => m.UpdatedAt < stalledBefore).ToList();
+        foreach (var mint in stalled)
+        {
+            object? next = mint.Status switch
+            {
+                MintView.Queued => new SignMint(mint.Id),
+                MintView.Signed => new BroadcastMint(mint.Id),
+                MintView.Broadcast => new TrackMint(mint.Id),
+                _ => null,
+            };
+            if (next is null) continue;
+
+            logger.LogWarning("Mint {MintId} has been {Status} since {UpdatedAt:O}; queueing {Step} again", mint.Id, mint.Status, mint.UpdatedAt, next.GetType().Name);
+            await bus.PublishAsync(next);
+        }
+
+        if (stalled.Any(m => m.Status == MintView.Deferred)) await bus.PublishAsync(new ResumeDeferredMints());
+    }
+}

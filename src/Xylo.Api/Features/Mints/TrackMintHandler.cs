@@ -1,0 +1,54 @@
+using Marten;
+using Microsoft.Extensions.Options;
+using Wolverine;
+using Xylo.Api.Chain;
+using Xylo.Api.External.Slack;
+using Xylo.Domain.Mints;
+
+namespace Xylo.Api.Features.Mints;
+
+public static class TrackMintHandler
+{
+    public static async Task<object[]> Handle(TrackMint message, IDocumentSession session, ChainGateway chain, IOptions<MintPipelineOptions> options,
+        TimeProvider clock, ILogger<TrackMint> logger, CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<Mint>(message.MintId, cancellation);
+        if (stream.Aggregate is not { Status: MintStatus.Broadcast } mint) return [];
+
+        var now = clock.GetUtcNow();
+        var receipt = await chain.FindReceiptAsync(mint);
+        var safeBlock = await chain.SafeBlockAsync();
+        var (events, next) = MintDecisions.Track(mint, receipt, safeBlock, TimeSpan.FromSeconds(options.Value.ReplaceAfterSeconds), now);
+        stream.AppendMany(events);
+        await MintSettlement.ApplyAsync(session, mint, events, now, cancellation);
+
+        var again = new TrackMint(mint.Id).DelayedFor(TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds));
+        switch (next)
+        {
+            case TrackOutcome.Wait:
+                return [again];
+            case TrackOutcome.Confirmed:
+                var confirmed = events.OfType<MintConfirmed>().Single();
+                logger.LogInformation("Mint {MintId} confirmed: token {TokenId} in block {Block}, tx {TxHash}",
+                    mint.Id, confirmed.TokenId, confirmed.BlockNumber, confirmed.TxHash);
+                return [SlackNotice.Minted(mint, confirmed.TokenId, confirmed.TxHash)];
+            case TrackOutcome.Failed:
+                var failed = events.OfType<MintFailed>().Single();
+                logger.LogError("Mint {MintId} failed: {Reason}", mint.Id, failed.Reason);
+                return [SlackNotice.Alert($"Mint {mint.Id} failed: {failed.Reason}")];
+            case TrackOutcome.Deferred:
+                logger.LogWarning("Mint {MintId} deferred: its transaction reverted while the contract was paused", mint.Id);
+                return [];
+            case TrackOutcome.Rebroadcast:
+                logger.LogWarning("Mint {MintId}: block {Block} with tx {TxHash} was reorged away; rebroadcasting",
+                    mint.Id, mint.Mined?.BlockNumber, mint.Mined?.TxHash);
+                return [new BroadcastMint(mint.Id)];
+            case TrackOutcome.Replace:
+                logger.LogWarning("Mint {MintId}: tx {TxHash} (nonce {Nonce}) not mined after {Seconds} s; replacing it with a higher fee",
+                    mint.Id, mint.TxHash, mint.Nonce, options.Value.ReplaceAfterSeconds);
+                return [new ReplaceMintTransaction(mint.Id)];
+            default:
+                return [];
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Xylo.Api.Recovery;
+
+/// <summary>
+/// <c>Archive:*</c>: where the continuous archive goes and how often a segment closes (the RPO on total
+/// database loss is roughly <see cref="SegmentAge"/> plus the daemon's lag).
+/// </summary>
+public sealed record ArchiveOptions(bool Enabled, string Directory, TimeSpan SegmentAge, int SegmentEvents)
+{
+    public static ArchiveOptions From(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var section = configuration.GetSection("Archive");
+        // Test hosts share one database; only the tests that are about the archive turn it on.
+        var enabled = section.GetValue("Enabled", !environment.IsEnvironment("Testing"));
+        var directory = section["Directory"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, environment.ContentRootPath)
+            : Path.Combine(environment.ContentRootPath, ".local", environment.EnvironmentName.ToLowerInvariant(), "archive");
+        return new ArchiveOptions(
+            enabled,
+            directory,
+            TimeSpan.FromSeconds(section.GetValue("SegmentSeconds", 5.0)),
+            section.GetValue("SegmentEvents", 10_000));
+    }
+}

@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+
+namespace Xylo.Api.Recovery;
+
+/// <summary>
+/// The archive's events in order, each segment checked before any of its events is handed out: present,
+/// hash equal to the manifest's, chained to its predecessor, covering the sequences right after it.
+/// </summary>
+public static class ArchiveReader
+{
+    public static async IAsyncEnumerable<ArchivedEvent> ReadAsync(IArchiveStore store, RestorePoint until,
+        [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var manifest = await store.ReadManifestAsync(cancellation);
+        var previous = ArchiveSegment.Genesis;
+        var expectedFrom = 1L;
+        foreach (var segment in manifest)
+        {
+            foreach (var e in await ReadSegmentAsync(store, segment, previous, expectedFrom, cancellation))
+            {
+                if (until.IsPast(e)) yield break;
+                yield return e;
+            }
+
+            previous = segment.Sha256;
+            expectedFrom = segment.To + 1;
+        }
+    }
+
+    private static async Task<List<ArchivedEvent>> ReadSegmentAsync(IArchiveStore store, ArchiveSegment segment, string previous, long expectedFrom,
+        CancellationToken cancellation)
+    {
+        if (segment.PreviousSha256 != previous)
+            throw new ArchiveCorruptException(segment.Name, $"chain broken: it follows {segment.PreviousSha256}, the segment before it is {previous}");
+        if (segment.From != expectedFrom)
+            throw new ArchiveCorruptException(segment.Name, $"not contiguous: starts at sequence {segment.From}, expected {expectedFrom}");
+        var bytes = await store.ReadSegmentAsync(segment.Name, cancellation)
+            ?? throw new ArchiveCorruptException(segment.Name, $"missing from {store.Location}");
+        var hash = SegmentCodec.Sha256(bytes);
+        if (hash != segment.Sha256)
+            throw new ArchiveCorruptException(segment.Name, $"sha256 {hash} differs from the manifest's {segment.Sha256}");
+
+        List<ArchivedEvent> events;
+        try
+        {
+            events = SegmentCodec.Lines(bytes).Select(SegmentCodec.Parse).ToList();
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or KeyNotFoundException)
+        {
+            throw new ArchiveCorruptException(segment.Name, $"unreadable: {e.Message}");
+        }
+
+        var last = segment.From - 1;
+        foreach (var e in events)
+        {
+            if (e.Seq <= last || e.Seq > segment.To)
+                throw new ArchiveCorruptException(segment.Name, $"sequence {e.Seq} out of order or outside {segment.From}-{segment.To}");
+            last = e.Seq;
+        }
+
+        if (events.Count != segment.Events)
+            throw new ArchiveCorruptException(segment.Name, $"{events.Count} events, the manifest says {segment.Events}");
+        return events;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using JasperFx.CommandLine;
+using Marten;
+using Npgsql;
+using Xylo.Api.Hosting;
+using Xylo.Api.Operations.Configuration;
+
+namespace Xylo.Api.Recovery;
+
+public sealed class RecoveryInput : NetCoreInput
+{
+    [Description("verify, restore or pit")]
+    public string Action { get; set; } = "";
+
+    [Description("The archive directory (default: Archive:Directory)")]
+    public string? ArchiveFlag { get; set; }
+
+    [Description("restore: stop after this sequence number or ISO-8601 timestamp")]
+    public string? UntilFlag { get; set; }
+
+    [Description("pit: the moment to build the views at, a sequence number or ISO-8601 timestamp")]
+    public string? AtFlag { get; set; }
+
+    [Description("pit: the new schema the views are built in")]
+    public string? SchemaFlag { get; set; }
+
+    [Description("restore: the empty target database; pit: the database of the new schema (default: DATABASE_URL)")]
+    public string? DatabaseUrlFlag { get; set; }
+}
+
+/// <summary>
+/// <c>recovery verify|restore|pit</c>: checks the continuous archive, restores it into an empty database, or builds
+/// every read model as of a moment into a separate schema for auditors.
+/// </summary>
+[Description("Archive recovery: verify [--archive DIR] | restore [--archive DIR] [--until T] [--database-url URL] | pit --at T --schema NAME", Name = "recovery")]
+public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
+{
+    public override async Task<bool> Execute(RecoveryInput input)
+    {
+        using var host = input.BuildHost();
+        var configuration = host.Services.GetRequiredService<IConfiguration>();
+        var options = ArchiveOptions.From(configuration, host.Services.GetRequiredService<IHostEnvironment>());
+        var archive = new FileSystemArchiveStore(input.ArchiveFlag is { } dir ? Path.GetFullPath(dir) : options.Directory);
+        var databaseUrl = input.DatabaseUrlFlag ?? configuration[XyloSecrets.DatabaseUrl]
+            ?? throw new InvalidOperationException($"{XyloSecrets.DatabaseUrl} is not set");
+        try
+        {
+            return input.Action switch
+            {
+                "verify" => await VerifyAsync(archive),
+                "restore" => await RestoreAsync(ArchiveReader.ReadAsync(archive, RestorePoint.Parse(input.UntilFlag), CancellationToken.None),
+                    ConnectionUrls.ToNpgsql(databaseUrl), CritterStackSetup.Schema, $"archive {archive.Location} until {RestorePoint.Parse(input.UntilFlag)}"),
+                "pit" => await PointInTimeAsync(input, configuration, databaseUrl),
+                _ => Fail("action must be verify, restore or pit"),
+            };
+        }
+        catch (ArchiveCorruptException e)
+        {
+            return Fail($"archive verification FAILED at segment {e.Segment}: {e.Message}");
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or NpgsqlException)
+        {
+            return Fail(e.Message);
+        }
+    }
+
+    private static async Task<bool> VerifyAsync(FileSystemArchiveStore archive)
+    {
+        var manifest = await archive.ReadManifestAsync(CancellationToken.None);
+        long events = 0;
+        ArchivedEvent? last = null;
+        await foreach (var e in ArchiveReader.ReadAsync(archive, RestorePoint.Everything, CancellationToken.None))
+        {
+            events++;
+            last = e;
+        }
+
+        var orphans = (await archive.ListSegmentsAsync(CancellationToken.None)).Except(manifest.Select(s => s.Name)).ToList();
+        foreach (var orphan in orphans)
+        {
+            await Console.Error.WriteLineAsync($"note: {orphan} is not in the manifest (left by a crash before its manifest line); ignored");
+        }
+
+        Console.WriteLine(manifest.Count == 0
+            ? $"archive {archive.Location}: empty"
+            : $"archive {archive.Location}: OK, {manifest.Count} segments, {events} events, sequences 1-{manifest[^1].To}, " +
+              $"last event {last?.Seq} at {last?.Timestamp.ToString("O", CultureInfo.InvariantCulture)}, head sha256 {manifest[^1].Sha256}");
+        return true;
+    }
+
+    private static async Task<bool> PointInTimeAsync(RecoveryInput input, IConfiguration configuration, string targetUrl)
+    {
+        if (input.SchemaFlag is not { Length: > 0 } schema || !System.Text.RegularExpressions.Regex.IsMatch(schema, "^[a-z_][a-z0-9_]{0,62}$"))
+            return Fail("pit needs --schema <name> (lower-case letters, digits, underscores)");
+        if (schema == CritterStackSetup.Schema) return Fail($"pit never writes into the live schema {CritterStackSetup.Schema}");
+        if (input.AtFlag is null) return Fail("pit needs --at <sequence|ISO-8601 timestamp>");
+
+        var at = RestorePoint.Parse(input.AtFlag);
+        var liveUrl = configuration[XyloSecrets.DatabaseUrl] ?? throw new InvalidOperationException($"{XyloSecrets.DatabaseUrl} is not set");
+        var source = input.ArchiveFlag is { } dir
+            ? ArchiveReader.ReadAsync(new FileSystemArchiveStore(Path.GetFullPath(dir)), at, CancellationToken.None)
+            : LiveEventsAsync(ConnectionUrls.ToNpgsql(liveUrl), at, CancellationToken.None);
+        return await RestoreAsync(source, ConnectionUrls.ToNpgsql(targetUrl), schema, $"schema {CritterStackSetup.Schema} as of {at}");
+    }
+
+    private static async IAsyncEnumerable<ArchivedEvent> LiveEventsAsync(string connectionString, RestorePoint at,
+        [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        await using var database = NpgsqlDataSource.Create(connectionString);
+        var after = 0L;
+        while (true)
+        {
+            var batch = await EventLog.ReadAsync(database, CritterStackSetup.Schema, after, long.MaxValue, 10_000, cancellation);
+            if (batch.Count == 0) yield break;
+            foreach (var e in batch)
+            {
+                if (at.IsPast(e)) yield break;
+                yield return e;
+            }
+
+            after = batch[^1].Seq;
+        }
+    }
+
+    /// <summary>Events into an empty event store, then every projection rebuilt from them: a restore and a point-in-time view alike.</summary>
+    private static async Task<bool> RestoreAsync(IAsyncEnumerable<ArchivedEvent> events, string connectionString, string schema, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var store = new DocumentStore(new StoreOptions().ConfigureXyloStore(connectionString, schema));
+        await using var database = NpgsqlDataSource.Create(connectionString);
+        var importer = new EventLogImporter(database, schema);
+        await importer.EnsureEmptyAsync(CancellationToken.None);
+
+        await Console.Error.WriteLineAsync($"restoring {what} into schema {schema}");
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var imported = await importer.ImportAsync(events,
+            (count, rate) => Console.Error.WriteLine($"imported {count:N0} events ({rate:N0} events/s)"), CancellationToken.None);
+        var importTime = clock.Elapsed;
+
+        var rebuildTime = await ProjectionRebuilder.RebuildAllAsync(store, line => Console.Error.WriteLine(line), CancellationToken.None);
+        var (digest, rows) = await ReadModelDigest.ComputeAsync(database, schema, ProjectionRebuilder.ReadModelTables(store), CancellationToken.None);
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(
+            $"restored {imported.Events} events, {imported.Streams} streams into schema {schema} in {seconds:F1} s " +
+            $"({imported.Events / Math.Max(seconds, 1e-6):F0} events/s; import {importTime.TotalSeconds:F1} s, rebuild {rebuildTime.TotalSeconds:F1} s)");
+        Console.WriteLine($"last sequence {imported.LastSequence} at {imported.LastTimestamp?.ToString("O", CultureInfo.InvariantCulture) ?? "-"}");
+        Console.WriteLine($"log digest sha256:{imported.LogDigest}");
+        Console.WriteLine($"read models digest sha256:{digest} ({rows} rows)");
+        return true;
+    }
+
+    private static bool Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return false;
+    }
+}

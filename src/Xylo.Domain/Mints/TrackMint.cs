@@ -1,0 +1,68 @@
+namespace Xylo.Domain.Mints;
+
+/// <summary>What the chain says about one of the mint's transactions (the one a receipt exists for, if any).</summary>
+public sealed record ReceiptSeen(string TxHash, bool Succeeded, long BlockNumber, string BlockHash, long? TokenId, bool PausedAtBlock, string? RevertReason);
+
+public enum TrackOutcome
+{
+    /// <summary>Nothing to track: the mint is not waiting on the chain.</summary>
+    Stop,
+    Wait,
+    Confirmed,
+    Failed,
+    Deferred,
+    Rebroadcast,
+    Replace,
+}
+
+public static partial class MintDecisions
+{
+    /// <summary>
+    /// One look at the chain for a broadcast mint. <paramref name="safeBlock"/> is the highest block
+    /// taken as final (latest − depth + 1, or the chain's finalized block).
+    /// </summary>
+    public static (IReadOnlyList<object> Events, TrackOutcome Next) Track(
+        Mint mint, ReceiptSeen? receipt, long safeBlock, TimeSpan stuckAfter, DateTimeOffset now)
+    {
+        if (mint.Status != MintStatus.Broadcast) return ([], TrackOutcome.Stop);
+
+        if (receipt is null)
+        {
+            if (mint.Mined is { } gone)
+            {
+                return ([new MintTransactionReorged(mint.Id, gone.TxHash, gone.BlockNumber, gone.BlockHash, now)], TrackOutcome.Rebroadcast);
+            }
+
+            return now - (mint.LastSentAt ?? mint.RequestedAt) >= stuckAfter ? ([], TrackOutcome.Replace) : ([], TrackOutcome.Wait);
+        }
+
+        var events = new List<object>();
+        if (mint.Mined is not { } mined || mined.BlockHash != receipt.BlockHash || mined.TxHash != receipt.TxHash)
+        {
+            if (mint.Mined is { } moved) events.Add(new MintTransactionReorged(mint.Id, moved.TxHash, moved.BlockNumber, moved.BlockHash, now));
+            events.Add(new MintTransactionMined(mint.Id, receipt.TxHash, receipt.BlockNumber, receipt.BlockHash, now));
+        }
+
+        if (receipt.BlockNumber > safeBlock) return (events, TrackOutcome.Wait);
+
+        if (!receipt.Succeeded)
+        {
+            if (receipt.PausedAtBlock)
+            {
+                events.Add(new MintDeferred(mint.Id, $"the rewards contract was paused when {receipt.TxHash} was mined", now));
+                return (events, TrackOutcome.Deferred);
+            }
+
+            events.Add(new MintFailed(mint.Id, mint.UserId, $"transaction {receipt.TxHash} reverted: {receipt.RevertReason ?? "no reason given"}", now));
+            return (events, TrackOutcome.Failed);
+        }
+
+        if (receipt.TokenId is not { } tokenId)
+        {
+            throw new InvalidOperationException($"mint {mint.Id}: transaction {receipt.TxHash} succeeded without a RewardMinted log for request {mint.RequestId}");
+        }
+
+        events.Add(new MintConfirmed(mint.Id, mint.UserId, tokenId, receipt.TxHash, receipt.BlockNumber, mint.RequestedAt, now));
+        return (events, TrackOutcome.Confirmed);
+    }
+}

@@ -1,0 +1,48 @@
+namespace Xylo.Domain.Rewards;
+
+public sealed record RewardCreated(
+    Guid RewardId,
+    string Name,
+    string Description,
+    string MetadataUri,
+    long Cost,
+    int? Supply,
+    DateTimeOffset? AvailableFrom,
+    DateTimeOffset? AvailableUntil,
+    string CreatedBy,
+    DateTimeOffset CreatedAt);
+
+public sealed record RewardRetired(Guid RewardId, string RetiredBy, DateTimeOffset RetiredAt);
+
+public sealed record RewardSupplyClaimed(Guid RewardId, Guid MintId, DateTimeOffset ClaimedAt);
+
+/// <summary>A failed mint gives its unit of supply back.</summary>
+public sealed record RewardSupplyReturned(Guid RewardId, Guid MintId, string Reason, DateTimeOffset ReturnedAt);
+
+/// <summary>
+/// A reward of the catalog (stream id = reward id). Claims are appended with the stream locked
+/// (FetchForExclusiveWriting), so concurrent mints of one reward queue up instead of overselling or conflicting.
+/// </summary>
+public sealed record Reward(
+    Guid Id,
+    string Name,
+    string MetadataUri,
+    long Cost,
+    int? Supply,
+    DateTimeOffset? AvailableFrom,
+    DateTimeOffset? AvailableUntil,
+    int Claimed,
+    bool Retired)
+{
+    /// <summary>Units not yet claimed by a live mint; null when the supply is unlimited.</summary>
+    public int? Remaining => Supply - Claimed;
+
+    public static Reward Create(RewardCreated e) =>
+        new(e.RewardId, e.Name, e.MetadataUri, e.Cost, e.Supply, e.AvailableFrom, e.AvailableUntil, 0, false);
+
+    public Reward Apply(RewardRetired e) => this with { Retired = true };
+
+    public Reward Apply(RewardSupplyClaimed e) => this with { Claimed = Claimed + 1 };
+
+    public Reward Apply(RewardSupplyReturned e) => this with { Claimed = Claimed - 1 };
+}

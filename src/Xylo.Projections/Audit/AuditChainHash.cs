@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Xylo.Projections.Audit;
+
+/// <summary>One row of the event log exactly as PostgreSQL returns it: the input of the hash chain.</summary>
+public sealed record ChainedEvent(long Sequence, Guid StreamId, long Version, string Type, string Data, DateTimeOffset Timestamp);
+
+/// <summary>
+/// The tamper-evidence hash: SHA-256 over the previous hash and one event, every field as text separated
+/// by a line feed, so anyone can recompute it with <c>sha256sum</c>:
+/// <c>hex(previous) \n seq \n stream id \n version \n type \n data \n timestamp</c>.
+/// <c>data</c> is the jsonb column's text output (PostgreSQL prints jsonb canonically, and that text never
+/// holds a raw line feed); the timestamp is UTC with microseconds, PostgreSQL's precision. The first
+/// event chains to 32 zero bytes.
+/// </summary>
+public static class AuditChainHash
+{
+    public const int Length = 32;
+
+    public static ReadOnlyMemory<byte> Genesis { get; } = new byte[Length];
+
+    public static byte[] Compute(ReadOnlySpan<byte> previous, ChainedEvent e)
+    {
+        var text = string.Join('\n',
+            Convert.ToHexStringLower(previous),
+            e.Sequence.ToString(CultureInfo.InvariantCulture),
+            e.StreamId.ToString("D"),
+            e.Version.ToString(CultureInfo.InvariantCulture),
+            e.Type,
+            e.Data,
+            FormatTimestamp(e.Timestamp));
+        return SHA256.HashData(Encoding.UTF8.GetBytes(text));
+    }
+
+    public static string FormatTimestamp(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+}

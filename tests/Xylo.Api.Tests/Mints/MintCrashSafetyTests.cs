@@ -1,0 +1,124 @@
+using Alba;
+using Shouldly;
+using Xylo.Api.Features.Mints;
+using Xylo.Api.Tests.Support;
+using Xylo.Projections.Mints;
+
+namespace Xylo.Api.Tests.Mints;
+
+/// <summary>Whatever stops in between, a mint ends confirmed with exactly one token for its request.</summary>
+[Collection(MintCollection.Name)]
+public sealed class MintCrashSafetyTests(MintFixture fixture)
+{
+    private IAlbaHost Host => fixture.Host;
+
+    [Fact]
+    public async Task A_host_stopped_after_signing_and_before_the_broadcast_arrives_confirms_one_token_after_restart()
+    {
+        var (fan, rewardId) = await FanAndRewardAsync();
+        fixture.Proxy.DropBroadcasts = true;
+        MintAccepted accepted;
+        try
+        {
+            accepted = await Host.RequestMintAsync(fan, rewardId);
+            await Host.WaitForMintAsync(accepted.MintId, MintView.Signed);
+            await Eventually.Get(() => Task.FromResult(fixture.Proxy.DroppedBroadcasts), n => n > 0);
+            fixture.Proxy.DroppedBroadcasts.ShouldBeGreaterThan(0);
+
+            await fixture.RestartHostAsync(whileDown: () =>
+            {
+                fixture.Proxy.DropBroadcasts = false;
+                return Task.CompletedTask;
+            });
+        }
+        finally
+        {
+            fixture.Proxy.DropBroadcasts = false;
+        }
+
+        await ExactlyOneTokenAsync(accepted);
+    }
+
+    [Fact]
+    public async Task A_host_stopped_after_the_broadcast_and_before_the_block_confirms_one_token_after_restart()
+    {
+        var (fan, rewardId) = await FanAndRewardAsync();
+        await fixture.Anvil.SetAutomineAsync(false);
+        MintAccepted accepted;
+        try
+        {
+            accepted = await Host.RequestMintAsync(fan, rewardId);
+            await Host.WaitForMintAsync(accepted.MintId, MintView.Broadcast);
+
+            await fixture.RestartHostAsync(whileDown: () => fixture.Anvil.SetAutomineAsync(true));
+            await fixture.Anvil.MineAsync();
+        }
+        finally
+        {
+            await fixture.Anvil.SetAutomineAsync(true);
+        }
+
+        await ExactlyOneTokenAsync(accepted);
+    }
+
+    [Fact]
+    public async Task A_transaction_not_mined_in_time_is_replaced_with_the_same_nonce_and_a_higher_fee()
+    {
+        var (fan, rewardId) = await FanAndRewardAsync();
+        await fixture.Anvil.SetAutomineAsync(false);
+        MintAccepted accepted;
+        MintView first;
+        try
+        {
+            accepted = await Host.RequestMintAsync(fan, rewardId);
+            first = await Host.WaitForMintAsync(accepted.MintId, MintView.Broadcast);
+            var replaced = await Eventually.Get(() => Host.MintAsync(accepted.MintId), m => m!.TxHash != first.TxHash, TimeSpan.FromSeconds(20));
+            replaced!.TxHash.ShouldNotBe(first.TxHash);
+            replaced.Nonce.ShouldBe(first.Nonce);
+        }
+        finally
+        {
+            await fixture.Anvil.SetAutomineAsync(true);
+            await fixture.Anvil.MineAsync();
+        }
+
+        var confirmed = await ExactlyOneTokenAsync(accepted);
+        confirmed.Nonce.ShouldBe(first.Nonce);
+    }
+
+    [Fact]
+    public async Task Mints_wait_while_the_chain_is_unreachable_and_complete_when_it_returns()
+    {
+        var (fan, rewardId) = await FanAndRewardAsync();
+        fixture.Proxy.DropEverything = true;
+        MintAccepted accepted;
+        try
+        {
+            accepted = await Host.RequestMintAsync(fan, rewardId);
+            await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+            (await Host.MintAsync(accepted.MintId))!.Status.ShouldBe(MintView.Queued);
+        }
+        finally
+        {
+            fixture.Proxy.DropEverything = false;
+        }
+
+        await ExactlyOneTokenAsync(accepted);
+    }
+
+    private async Task<(Xylo.Api.Features.Auth.TokenResponse Fan, Guid RewardId)> FanAndRewardAsync()
+    {
+        var admin = await Host.DevSignInAsync(null, "admin");
+        var reward = await Host.CreateRewardAsync(admin, cost: 10);
+        var (fan, _) = await fixture.FanWithWalletAsync();
+        return (fan, reward.Id);
+    }
+
+    private async Task<MintView> ExactlyOneTokenAsync(MintAccepted accepted)
+    {
+        var mint = await Host.WaitForMintAsync(accepted.MintId, MintView.Confirmed, seconds: 60);
+        (await fixture.Admin.MintLogsForRequestAsync(fixture.Deployment.RewardsContract, accepted.RequestId)).ShouldBe(1);
+        (await fixture.Admin.TokenIdForRequestAsync(fixture.Deployment.RewardsContract, accepted.RequestId)).ShouldBe(mint.TokenId!.Value);
+        return mint;
+    }
+}

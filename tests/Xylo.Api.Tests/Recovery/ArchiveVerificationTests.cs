@@ -1,0 +1,44 @@
+using Shouldly;
+using Xylo.Api.Recovery;
+using Xylo.Api.Tests.Support;
+
+namespace Xylo.Api.Tests.Recovery;
+
+[Collection(RecoveryCollection.Name)]
+public sealed class ArchiveVerificationTests(RecoveryFixture fixture)
+{
+    [Fact]
+    public async Task Verify_passes_the_archive_and_names_a_corrupted_or_missing_segment()
+    {
+        var (code, output) = await XyloCli.RunAsync("recovery", "verify", "--archive", fixture.ArchiveDirectory);
+        code.ShouldBe(0, output);
+        output.ShouldContain("OK");
+
+        var manifest = await new FileSystemArchiveStore(fixture.ArchiveDirectory).ReadManifestAsync(CancellationToken.None);
+        manifest.Count.ShouldBeGreaterThan(1, "activity over more than one segment period");
+        manifest.Sum(s => s.Events).ShouldBeGreaterThanOrEqualTo((int)(fixture.LastSequence * 0.9));
+
+        var corrupted = CopyArchive();
+        var victim = Path.Combine(corrupted, manifest[1].Name);
+        var bytes = await File.ReadAllBytesAsync(victim, TestContext.Current.CancellationToken);
+        bytes[bytes.Length / 2] ^= 0x5a;
+        await File.WriteAllBytesAsync(victim, bytes, TestContext.Current.CancellationToken);
+        (code, output) = await XyloCli.RunAsync("recovery", "verify", "--archive", corrupted);
+        code.ShouldNotBe(0, output);
+        output.ShouldContain($"FAILED at segment {manifest[1].Name}");
+
+        var missing = CopyArchive();
+        File.Delete(Path.Combine(missing, manifest[^1].Name));
+        (code, output) = await XyloCli.RunAsync("recovery", "verify", "--archive", missing);
+        code.ShouldNotBe(0, output);
+        output.ShouldContain($"FAILED at segment {manifest[^1].Name}");
+    }
+
+    private string CopyArchive()
+    {
+        var copy = Path.Combine(Path.GetTempPath(), "xylo-archive-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(fixture.ArchiveDirectory)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        return copy;
+    }
+}

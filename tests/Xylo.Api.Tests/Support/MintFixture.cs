@@ -1,0 +1,119 @@
+using System.Globalization;
+using Alba;
+using Nethereum.Signer;
+using Nethereum.Web3;
+using Xylo.Api.Chain;
+using Xylo.Api.Chain.Contracts;
+using Xylo.Api.Features.Auth;
+using Xylo.Api.Features.Wallets;
+
+namespace Xylo.Api.Tests.Support;
+
+/// <summary>
+/// The whole chain pipeline on a real anvil (automine, state kept across restarts) with both contracts deployed
+/// by account 0, which made account 1 — the API's signer — minter and pauser. RPC goes through a
+/// <see cref="ChainProxy"/>, Slack to a <see cref="FakeSlack"/>. Tests may restart the host or the chain.
+/// </summary>
+public sealed class MintFixture : IAsyncLifetime
+{
+    public const int SignerAccount = 1;
+    public const string SiweDomain = "app.xylo.test";
+    public const string SiweUri = "https://app.xylo.test";
+
+    public AnvilProcess Anvil { get; } = new(new AnvilOptions { KeepState = true });
+
+    public ChainProxy Proxy { get; private set; } = null!;
+
+    public FakeSlack Slack { get; private set; } = null!;
+
+    public ContractDeployment Deployment { get; private set; } = null!;
+
+    public IAlbaHost Host { get; private set; } = null!;
+
+    public Web3 Admin => ChainFixture.NewWeb3(Anvil, 0);
+
+    public static string Signer => AnvilProcess.Accounts[SignerAccount].Address;
+
+    public async ValueTask InitializeAsync()
+    {
+        await Anvil.StartAsync();
+        var admin = Admin;
+        Deployment = await ContractDeployer.DeployAsync(admin);
+        await admin.SendAsync(Deployment.RewardsContract, new GrantRoleFunction { Role = XyloRoles.Minter, Account = Signer });
+        await admin.SendAsync(Deployment.RewardsContract, new GrantRoleFunction { Role = XyloRoles.Pauser, Account = Signer });
+        await admin.SendAsync(Deployment.VaultContract, new GrantRoleFunction { Role = XyloRoles.Pauser, Account = Signer });
+        Proxy = await ChainProxy.StartAsync(Anvil.RpcUrl);
+        Slack = await FakeSlack.StartAsync();
+        Host = await StartHostAsync();
+    }
+
+    public Task<IAlbaHost> StartHostAsync() => XyloHost.StartAsync(environment: "Development", settings: new Dictionary<string, string?>
+    {
+        ["CHAIN_RPC_URL"] = Proxy.Url,
+        ["PRIVATE_KEY"] = AnvilProcess.Accounts[SignerAccount].PrivateKey,
+        ["SLACK_WEBHOOK_URL"] = Slack.WebhookUrl,
+        ["Chain:ChainId"] = Anvil.ChainId.ToString(CultureInfo.InvariantCulture),
+        ["Chain:RewardsContract"] = Deployment.RewardsContract,
+        ["Chain:VaultContract"] = Deployment.VaultContract,
+        ["Mints:ConfirmationDepth"] = "1",
+        ["Mints:PollIntervalMilliseconds"] = "100",
+        ["Mints:ReplaceAfterSeconds"] = "3",
+        ["Mints:ReconcileIntervalSeconds"] = "1",
+        ["Mints:StalledAfterSeconds"] = "4",
+        ["Mints:PriorityFeeFloorWei"] = "1000000000",
+        ["Siwe:Domain"] = SiweDomain,
+        ["Siwe:Uri"] = SiweUri,
+        ["Siwe:ChainId"] = Anvil.ChainId.ToString(CultureInfo.InvariantCulture),
+    });
+
+    /// <summary>Stops the host the way a crash would leave things (nothing flushed by hand), then boots a new one on the same database and chain.</summary>
+    public async Task RestartHostAsync(Func<Task>? whileDown = null)
+    {
+        await Host.DisposeAsync();
+        if (whileDown is not null) await whileDown();
+        Host = await StartHostAsync();
+    }
+
+    /// <summary>Signs in a new fan and links a fresh wallet through Sign-In with Ethereum.</summary>
+    public async Task<(TokenResponse User, EthECKey Wallet)> FanWithWalletAsync()
+    {
+        var user = await Host.DevSignInAsync();
+        var key = EthECKey.GenerateKey();
+        var nonce = await (await Host.Scenario(s =>
+        {
+            s.Get.Url("/auth/wallet/nonce");
+            s.WithBearer(user);
+        })).ReadJsonAsync<WalletNonceResponse>();
+        var text = new Xylo.Domain.Wallets.SiweMessage
+        {
+            Domain = SiweDomain,
+            Address = key.GetPublicAddress(),
+            Statement = "Link this wallet to my XYLO account.",
+            Uri = SiweUri + "/wallet",
+            ChainId = Anvil.ChainId,
+            Nonce = nonce.Nonce,
+            IssuedAt = DateTimeOffset.UtcNow,
+            ExpirationTime = DateTimeOffset.UtcNow.AddMinutes(5),
+        }.ToText();
+        await Host.Scenario(s =>
+        {
+            s.Post.Json(new LinkWalletRequest(text, new EthereumMessageSigner().EncodeUTF8AndSign(text, key))).ToUrl("/me/wallet");
+            s.WithBearer(user);
+        });
+        return (user, key);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is not null) await Host.DisposeAsync();
+        if (Proxy is not null) await Proxy.DisposeAsync();
+        if (Slack is not null) await Slack.DisposeAsync();
+        await Anvil.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class MintCollection : ICollectionFixture<MintFixture>
+{
+    public const string Name = "mints";
+}

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Xylo.Benchmarks;
+
+internal sealed record AuditResult(IReadOnlyList<Row> Rows, object Figure);
+
+/// <summary>
+/// The audit read path over a large log: seeds N events by binary COPY straight into Marten's tables
+/// (rows shaped as Marten writes them, sequence numbers reserved from mt_events_sequence, timestamps spread
+/// over 30 days, 30% of the streams typed points_account, the rest user), waits for the hash chain to
+/// cover them, then measures filtered pages of 100 (stream type + a one-day window, a random cursor inside
+/// it) through <c>GET /audit/events</c>, and keeps the query plan PostgreSQL chose.
+/// </summary>
+internal static class AuditScenario
+{
+    private const int EventsPerStream = 20;
+    private const int CopyBatch = 100_000;
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static async Task<AuditResult> RunAsync(BenchOptions options, HttpClient http, string goal, CancellationToken cancellation)
+    {
+        await using var api = await ApiProcess.StartAsync(options, http, cancellation);
+        var auditor = await AuditorTokenAsync(options, http, cancellation);
+        var origin = DateTimeOffset.UtcNow.AddDays(-31);
+
+        Console.WriteLine($"bench: audit: seeding {options.AuditEvents:N0} events by COPY");
+        var seedClock = Stopwatch.StartNew();
+        var (first, last) = await SeedAsync(options, origin, cancellation);
+        var seedSeconds = seedClock.Elapsed.TotalSeconds;
+        var seedRate = options.AuditEvents / seedSeconds;
+        Console.WriteLine($"bench: audit: seeded sequences {first:N0}..{last:N0} in {seedSeconds:F1} s ({seedRate:N0} events/s)");
+
+        var chainClock = Stopwatch.StartNew();
+        await WaitForChainAsync(options, last, cancellation);
+        var chainSeconds = chainClock.Elapsed.TotalSeconds;
+        var chainRate = options.AuditEvents / chainSeconds;
+        Console.WriteLine($"bench: audit: hash chain reached {last:N0} after {chainSeconds:F1} s ({chainRate:N0} events/s)");
+
+        var windows = await WindowsAsync(options, origin, cancellation);
+        var random = new Random(7);
+        var uri = options.ApiUrl + "/audit/events?streamType=points_account&limit=100";
+        async Task<Outcome> Page(long i, CancellationToken ct)
+        {
+            var (from, to, low, high) = windows[random.Next(windows.Count)];
+            var after = low + (long)(random.NextDouble() * Math.Max(1, high - low));
+            using var request = new HttpRequestMessage(HttpMethod.Get,
+                $"{uri}&from={Uri.EscapeDataString(from.ToString("O", Inv))}&to={Uri.EscapeDataString(to.ToString("O", Inv))}&after={after}");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", auditor);
+            using var response = await http.SendAsync(request, ct);
+            if (response.StatusCode != HttpStatusCode.OK) return Outcome.Error;
+            await response.Content.ReadAsByteArrayAsync(ct);
+            return Outcome.Ok;
+        }
+
+        Console.WriteLine("bench: audit: warm-up 3 s, then filtered pages at 8 clients");
+        await Load.RunAsync(8, TimeSpan.FromSeconds(3), long.MaxValue, null, Page, cancellation);
+        var r = await Load.RunAsync(8, TimeSpan.FromSeconds(options.PassSeconds), long.MaxValue, null, Page, cancellation);
+        Console.WriteLine($"bench: audit: {r.OkPerSecond:F0} pages/s  p50 {r.P50Ms:F1} ms  p95 {r.P95Ms:F1} ms  p99 {r.P99Ms:F1} ms  errors {r.Errors}");
+        var plan = await PlanAsync(options, windows[0], cancellation);
+
+        Row[] rows =
+        [
+            new("audit", "filtered page of 100, p95", $"{r.P95Ms:F1} ms", "—", "—", goal,
+                $"{options.AuditEvents:N0} seeded events; streamType + 1-day window + random cursor; 8 clients; p50 {r.P50Ms:F1} / p99 {r.P99Ms:F1} ms; {r.OkPerSecond:N0} pages/s; {r.Errors} errors; {r.Seconds:F0} s"),
+            new("audit", "seeding (binary COPY)", $"{seedRate:N0} events/s", "—", "—", "—", $"{options.AuditEvents:N0} events in {seedSeconds:F1} s"),
+            new("audit", "hash chain catch-up", $"{chainRate:N0} events/s", "—", "—", "—", $"{options.AuditEvents:N0} events hashed in {chainSeconds:F1} s by the AuditChain subscription"),
+        ];
+        return new AuditResult(rows, new
+        {
+            events = options.AuditEvents,
+            seeding = new { method = "binary COPY into xylo.mt_streams / xylo.mt_events, sequences from mt_events_sequence", seconds = seedSeconds, eventsPerSecond = seedRate },
+            chain = new { seconds = chainSeconds, eventsPerSecond = chainRate },
+            query = "GET /audit/events?streamType=points_account&from=<day>&to=<day+1>&after=<random seq in the day>&limit=100",
+            result = r,
+            plan,
+            goal,
+        });
+    }
+
+    private static async Task<(long First, long Last)> SeedAsync(BenchOptions options, DateTimeOffset origin, CancellationToken cancellation)
+    {
+        await using var db = new NpgsqlConnection(options.Npgsql);
+        await db.OpenAsync(cancellation);
+        var total = options.AuditEvents;
+        var span = TimeSpan.FromDays(30).Ticks / (double)total;
+        long first = 0, last = 0;
+        for (var done = 0; done < total; done += CopyBatch)
+        {
+            var count = Math.Min(CopyBatch, total - done);
+            var sequences = new List<long>(count);
+            await using (var reserve = new NpgsqlCommand("select nextval('xylo.mt_events_sequence') from generate_series(1, $1)", db))
+            {
+                reserve.Parameters.Add(new NpgsqlParameter { Value = count });
+                await using var reader = await reserve.ExecuteReaderAsync(cancellation);
+                while (await reader.ReadAsync(cancellation)) sequences.Add(reader.GetInt64(0));
+            }
+
+            if (first == 0) first = sequences[0];
+            last = sequences[^1];
+            var streams = Enumerable.Range(0, (count + EventsPerStream - 1) / EventsPerStream).Select(_ => Guid.CreateVersion7()).ToArray();
+            await using (var copy = await db.BeginBinaryImportAsync(
+                "copy xylo.mt_streams (id, type, version, timestamp, created) from stdin (format binary)", cancellation))
+            {
+                for (var s = 0; s < streams.Length; s++)
+                {
+                    var at = origin.AddTicks((long)((done + (s * EventsPerStream)) * span));
+                    await copy.StartRowAsync(cancellation);
+                    await copy.WriteAsync(streams[s], NpgsqlDbType.Uuid, cancellation);
+                    await copy.WriteAsync(s % 10 < 3 ? "points_account" : "user", NpgsqlDbType.Varchar, cancellation);
+                    await copy.WriteAsync((long)Math.Min(EventsPerStream, count - (s * EventsPerStream)), NpgsqlDbType.Bigint, cancellation);
+                    await copy.WriteAsync(at, NpgsqlDbType.TimestampTz, cancellation);
+                    await copy.WriteAsync(at, NpgsqlDbType.TimestampTz, cancellation);
+                }
+
+                await copy.CompleteAsync(cancellation);
+            }
+
+            await using (var copy = await db.BeginBinaryImportAsync(
+                "copy xylo.mt_events (seq_id, id, stream_id, version, data, type, timestamp, mt_dotnet_type, correlation_id, user_name) from stdin (format binary)",
+                cancellation))
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var stream = streams[i / EventsPerStream];
+                    var at = origin.AddTicks((long)((done + i) * span));
+                    var data = JsonSerializer.Serialize(new
+                    {
+                        UserId = stream,
+                        LotId = Guid.CreateVersion7(),
+                        Amount = 1 + (i % 50),
+                        Rule = "admin-award",
+                        Source = $"bench-audit-{done + i}",
+                        Reason = "bench",
+                        AwardedBy = "bench",
+                        EarnedAt = at,
+                        ExpiresAt = (DateTimeOffset?)null,
+                    });
+                    await copy.StartRowAsync(cancellation);
+                    await copy.WriteAsync(sequences[i], NpgsqlDbType.Bigint, cancellation);
+                    await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, cancellation);
+                    await copy.WriteAsync(stream, NpgsqlDbType.Uuid, cancellation);
+                    await copy.WriteAsync((long)((i % EventsPerStream) + 1), NpgsqlDbType.Bigint, cancellation);
+                    await copy.WriteAsync(data, NpgsqlDbType.Jsonb, cancellation);
+                    await copy.WriteAsync("points_earned", NpgsqlDbType.Varchar, cancellation);
+                    await copy.WriteAsync(at, NpgsqlDbType.TimestampTz, cancellation);
+                    await copy.WriteAsync("Xylo.Domain.Points.PointsEarned, Xylo.Domain", NpgsqlDbType.Varchar, cancellation);
+                    await copy.WriteAsync($"bench-{done / CopyBatch}", NpgsqlDbType.Varchar, cancellation);
+                    await copy.WriteAsync("bench", NpgsqlDbType.Varchar, cancellation);
+                }
+
+                await copy.CompleteAsync(cancellation);
+            }
+
+            Console.WriteLine($"bench: audit: {done + count:N0} events copied");
+        }
+
+        await using var analyze = new NpgsqlCommand("analyze xylo.mt_events; analyze xylo.mt_streams", db);
+        await analyze.ExecuteNonQueryAsync(cancellation);
+        return (first, last);
+    }
+
+    private static async Task WaitForChainAsync(BenchOptions options, long last, CancellationToken cancellation)
+    {
+        await using var db = new NpgsqlConnection(options.Npgsql);
+        await db.OpenAsync(cancellation);
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(6))
+        {
+            await using var head = new NpgsqlCommand("select coalesce(max(seq_id), 0) from xylo.audit_chain", db);
+            if ((long)(await head.ExecuteScalarAsync(cancellation))! >= last) return;
+            await Task.Delay(250, cancellation);
+        }
+
+        throw new TimeoutException($"the hash chain did not reach sequence {last} within 6 minutes");
+    }
+
+    /// <summary>30 one-day windows, each with the sequence range that falls inside it (the random cursors).</summary>
+    private static async Task<List<(DateTimeOffset From, DateTimeOffset To, long Low, long High)>> WindowsAsync(BenchOptions options,
+        DateTimeOffset origin, CancellationToken cancellation)
+    {
+        await using var db = new NpgsqlConnection(options.Npgsql);
+        await db.OpenAsync(cancellation);
+        var windows = new List<(DateTimeOffset, DateTimeOffset, long, long)>();
+        for (var day = 0; day < 30; day++)
+        {
+            var from = origin.AddDays(day);
+            var to = from.AddDays(1);
+            await using var range = new NpgsqlCommand(
+                "select coalesce(min(seq_id), 0), coalesce(max(seq_id), 0) from xylo.mt_events where timestamp >= $1 and timestamp < $2", db);
+            range.Parameters.Add(new NpgsqlParameter { Value = from });
+            range.Parameters.Add(new NpgsqlParameter { Value = to });
+            await using var reader = await range.ExecuteReaderAsync(cancellation);
+            await reader.ReadAsync(cancellation);
+            windows.Add((from, to, reader.GetInt64(0), reader.GetInt64(1)));
+        }
+
+        return windows;
+    }
+
+    private static async Task<string> PlanAsync(BenchOptions options, (DateTimeOffset From, DateTimeOffset To, long Low, long High) window,
+        CancellationToken cancellation)
+    {
+        await using var db = new NpgsqlConnection(options.Npgsql);
+        await db.OpenAsync(cancellation);
+        await using var explain = new NpgsqlCommand(
+            "explain (analyze, buffers, costs off) select e.seq_id, e.id, e.stream_id, s.type, e.version, e.type, e.timestamp, e.data::text, " +
+            "e.correlation_id, e.causation_id, e.user_name, e.headers::text from xylo.mt_events e join xylo.mt_streams s on s.id = e.stream_id " +
+            "where e.seq_id > $1 and s.type = 'points_account' and e.timestamp >= $2 and e.timestamp < $3 order by e.seq_id limit 100", db);
+        explain.Parameters.Add(new NpgsqlParameter { Value = (window.Low + window.High) / 2 });
+        explain.Parameters.Add(new NpgsqlParameter { Value = window.From });
+        explain.Parameters.Add(new NpgsqlParameter { Value = window.To });
+        var lines = new List<string>();
+        await using var reader = await explain.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) lines.Add(reader.GetString(0));
+        var plan = string.Join('\n', lines);
+        Console.WriteLine("bench: audit: plan of one page:\n" + plan);
+        return plan;
+    }
+
+    private static async Task<string> AuditorTokenAsync(BenchOptions options, HttpClient http, CancellationToken cancellation)
+    {
+        using var response = await http.PostAsync(new Uri(options.ApiUrl + "/auth/dev/sign-in"),
+            new StringContent($"{{\"handle\":\"bench-auditor-{Guid.NewGuid():N}\",\"roles\":[\"auditor\"]}}", System.Text.Encoding.UTF8, "application/json"),
+            cancellation);
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellation));
+        return body.RootElement.GetProperty("accessToken").GetString()!;
+    }
+}

@@ -1,0 +1,151 @@
+using System.Collections.Immutable;
+using Shouldly;
+using Xylo.Domain.Mints;
+using Xylo.Domain.Points;
+using Xylo.Domain.Rewards;
+using Xylo.Domain.Users;
+
+namespace Xylo.Domain.Tests.Mints;
+
+public sealed class MintDecisionsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly Guid UserId = Guid.CreateVersion7();
+    private static readonly Guid RewardId = Guid.CreateVersion7();
+    private static readonly Guid MintId = Guid.CreateVersion7();
+
+    private static User Fan(string? wallet = "0xabc", bool suspended = false) =>
+        new(UserId, "fan", null, wallet, ImmutableSortedSet.Create("user"), suspended);
+
+    private static Reward Offer(long cost = 30, int? supply = 10, int claimed = 0, bool retired = false) =>
+        new(RewardId, "Badge", "ipfs://badge", cost, supply, null, null, claimed, retired);
+
+    private static PointsAccount Points(long amount) =>
+        PointsAccount.Create(new PointsEarned(UserId, Guid.CreateVersion7(), amount, "signup", "signup", null, null, Now.AddDays(-1), null));
+
+    private static Mint Broadcast(MinedIn? mined = null, DateTimeOffset? sentAt = null)
+    {
+        var mint = Mint.Create(new MintRequested(MintId, UserId, RewardId, "0xabc", "ipfs://badge", 30, MintDecisions.RequestIdFor(MintId), Now))
+            .Apply(new MintTransactionSigned(MintId, "0xsigner", 7, "0xaaa", "0xraw", 100_000, 50, 2, Now))
+            .Apply(new MintTransactionBroadcast(MintId, "0xaaa", sentAt ?? Now));
+        return mined is null ? mint : mint.Apply(new MintTransactionMined(MintId, mined.TxHash, mined.BlockNumber, mined.BlockHash, Now));
+    }
+
+    [Fact]
+    public void A_request_holds_the_cost_claims_a_unit_and_names_the_request_id_after_the_mint()
+    {
+        var (accepted, rejection) = MintDecisions.Request(new RequestMint(MintId, UserId, RewardId), Fan(), Offer(), Points(100), Now);
+
+        rejection.ShouldBeNull();
+        accepted!.Hold.Amount.ShouldBe(30);
+        accepted.Hold.HoldId.ShouldBe(MintId);
+        accepted.Claim.ShouldBe(new RewardSupplyClaimed(RewardId, MintId, Now));
+        accepted.Requested.Wallet.ShouldBe("0xabc");
+        MintDecisions.MintIdFor(accepted.Requested.RequestId).ShouldBe(MintId);
+        accepted.Requested.RequestId.Length.ShouldBe(66);
+    }
+
+    [Theory]
+    [InlineData("no wallet", RejectionKind.Conflict)]
+    [InlineData("suspended", RejectionKind.Forbidden)]
+    [InlineData("sold out", RejectionKind.Conflict)]
+    [InlineData("retired", RejectionKind.Conflict)]
+    [InlineData("poor", RejectionKind.Conflict)]
+    public void A_request_that_cannot_be_met_is_rejected(string why, RejectionKind kind)
+    {
+        var user = why switch { "no wallet" => Fan(wallet: null), "suspended" => Fan(suspended: true), _ => Fan() };
+        var reward = why switch { "sold out" => Offer(supply: 2, claimed: 2), "retired" => Offer(retired: true), _ => Offer() };
+        var points = Points(why == "poor" ? 29 : 100);
+
+        var (accepted, rejection) = MintDecisions.Request(new RequestMint(MintId, UserId, RewardId), user, reward, points, Now);
+
+        accepted.ShouldBeNull();
+        rejection.ShouldNotBeNull().Kind.ShouldBe(kind);
+    }
+
+    [Fact]
+    public void A_receipt_below_the_safe_block_is_recorded_as_mined_and_waited_on()
+    {
+        var (events, next) = MintDecisions.Track(Broadcast(), new ReceiptSeen("0xaaa", true, 10, "0xb10", 5, false, null), safeBlock: 9, TimeSpan.FromMinutes(1), Now);
+
+        next.ShouldBe(TrackOutcome.Wait);
+        events.ShouldHaveSingleItem().ShouldBeOfType<MintTransactionMined>().BlockNumber.ShouldBe(10);
+    }
+
+    [Fact]
+    public void A_receipt_at_the_safe_block_confirms_with_the_token_of_the_log()
+    {
+        var mint = Broadcast(new MinedIn("0xaaa", 10, "0xb10"));
+
+        var (events, next) = MintDecisions.Track(mint, new ReceiptSeen("0xaaa", true, 10, "0xb10", 5, false, null), safeBlock: 10, TimeSpan.FromMinutes(1), Now);
+
+        next.ShouldBe(TrackOutcome.Confirmed);
+        events.ShouldHaveSingleItem().ShouldBe(new MintConfirmed(MintId, UserId, 5, "0xaaa", 10, Now, Now));
+    }
+
+    [Fact]
+    public void A_mined_block_that_disappears_sends_the_mint_back_to_broadcast()
+    {
+        var mint = Broadcast(new MinedIn("0xaaa", 10, "0xb10"));
+
+        var (events, next) = MintDecisions.Track(mint, receipt: null, safeBlock: 9, TimeSpan.FromMinutes(1), Now);
+
+        next.ShouldBe(TrackOutcome.Rebroadcast);
+        events.ShouldHaveSingleItem().ShouldBe(new MintTransactionReorged(MintId, "0xaaa", 10, "0xb10", Now));
+        mint.Apply((MintTransactionReorged)events[0]).Mined.ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_receipt_now_in_another_block_records_the_reorg_and_the_new_block()
+    {
+        var mint = Broadcast(new MinedIn("0xaaa", 10, "0xb10"));
+
+        var (events, next) = MintDecisions.Track(mint, new ReceiptSeen("0xaaa", true, 11, "0xb11", 5, false, null), safeBlock: 10, TimeSpan.FromMinutes(1), Now);
+
+        next.ShouldBe(TrackOutcome.Wait);
+        events.Select(e => e.GetType()).ShouldBe([typeof(MintTransactionReorged), typeof(MintTransactionMined)]);
+    }
+
+    [Fact]
+    public void A_reverted_transaction_fails_the_mint_unless_the_contract_was_paused()
+    {
+        var reverted = new ReceiptSeen("0xaaa", false, 10, "0xb10", null, false, "status 0");
+
+        MintDecisions.Track(Broadcast(), reverted, 10, TimeSpan.FromMinutes(1), Now).Next.ShouldBe(TrackOutcome.Failed);
+        MintDecisions.Track(Broadcast(), reverted with { PausedAtBlock = true }, 10, TimeSpan.FromMinutes(1), Now).Next.ShouldBe(TrackOutcome.Deferred);
+    }
+
+    [Fact]
+    public void A_transaction_not_mined_in_time_is_replaced_and_not_before()
+    {
+        MintDecisions.Track(Broadcast(sentAt: Now.AddSeconds(-30)), null, 9, TimeSpan.FromMinutes(1), Now).Next.ShouldBe(TrackOutcome.Wait);
+        MintDecisions.Track(Broadcast(sentAt: Now.AddSeconds(-61)), null, 9, TimeSpan.FromMinutes(1), Now).Next.ShouldBe(TrackOutcome.Replace);
+    }
+
+    [Fact]
+    public void A_replacement_keeps_the_nonce_bumps_the_fees_within_the_cap_and_tracks_both_hashes()
+    {
+        var mint = Broadcast();
+        var (maxFee, priority) = MintDecisions.BumpedFees(mint, suggestedMaxFee: 10, suggestedPriority: 1, bumpPercent: 20, cap: 1000);
+        maxFee.ShouldBe(61);
+        priority.ShouldBe(3);
+        MintDecisions.BumpedFees(mint, 10, 1, 20, cap: 55).MaxFee.ShouldBe(55);
+
+        var replaced = MintDecisions.Replace(mint, new SignedMintTransaction("0xsigner", 7, "0xbbb", "0xraw2", 100_000, maxFee, priority), Now)
+            .ShouldHaveSingleItem().ShouldBeOfType<MintTransactionReplaced>();
+        mint.Apply(replaced).TxHashes.ShouldBe(["0xaaa", "0xbbb"]);
+        Should.Throw<ArgumentException>(() => MintDecisions.Replace(mint, new SignedMintTransaction("0xsigner", 8, "0xccc", "0xraw3", 1, 1, 1), Now));
+    }
+
+    [Fact]
+    public void Steps_repeated_after_the_mint_moved_on_change_nothing()
+    {
+        var confirmed = Broadcast().Apply(new MintConfirmed(MintId, UserId, 5, "0xaaa", 10, Now, Now));
+
+        MintDecisions.Sign(confirmed, new SignedMintTransaction("0xsigner", 8, "0xccc", "0xraw", 1, 1, 1), Now).ShouldBeEmpty();
+        MintDecisions.Broadcast(confirmed, Now).ShouldBeEmpty();
+        MintDecisions.Fail(confirmed, "late", Now).ShouldBeEmpty();
+        MintDecisions.Track(confirmed, null, 10, TimeSpan.Zero, Now).Next.ShouldBe(TrackOutcome.Stop);
+        MintDecisions.SettleFromChain(confirmed, 5, null, 0, Now).ShouldBeEmpty();
+    }
+}
