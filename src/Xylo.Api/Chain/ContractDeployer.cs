@@ -1,4 +1,5 @@
 using Nethereum.Contracts;
+using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
 using Xylo.Api.Chain.Contracts;
@@ -14,7 +15,9 @@ public sealed record ContractDeployment(
     string DeploymentBlockHash,
     string Deployer,
     string RewardsTransaction,
-    string VaultTransaction);
+    string VaultTransaction,
+    string RewardsConstructorArguments,
+    string VaultConstructorArguments);
 
 /// <summary>
 /// Deploys XyloRewards and XyloVault with the Web3's account as admin, minter and pauser. The deployment
@@ -31,9 +34,10 @@ public static class ContractDeployer
             ?? throw new InvalidOperationException("Deploying needs a Web3 with an account (PRIVATE_KEY)");
         var chainId = (long)(await web3.Eth.ChainId.SendRequestAsync()).Value;
 
-        var rewards = await DeployAsync(web3, new XyloRewardsDeployment { Name = RewardsName, Symbol = RewardsSymbol, Admin = signer },
-            nameof(ContractArtifacts.Rewards), cancellationToken);
-        var vault = await DeployAsync(web3, new XyloVaultDeployment { Admin = signer }, nameof(ContractArtifacts.Vault), cancellationToken);
+        var rewardsDeployment = new XyloRewardsDeployment { Name = RewardsName, Symbol = RewardsSymbol, Admin = signer };
+        var vaultDeployment = new XyloVaultDeployment { Admin = signer };
+        var rewards = await DeployAsync(web3, rewardsDeployment, nameof(ContractArtifacts.Rewards), cancellationToken);
+        var vault = await DeployAsync(web3, vaultDeployment, nameof(ContractArtifacts.Vault), cancellationToken);
 
         return new ContractDeployment(
             chainId,
@@ -43,8 +47,15 @@ public static class ContractDeployer
             rewards.BlockHash,
             signer,
             rewards.TransactionHash,
-            vault.TransactionHash);
+            vault.TransactionHash,
+            ConstructorArguments(rewardsDeployment),
+            ConstructorArguments(vaultDeployment));
     }
+
+    /// <summary>The ABI-encoded constructor arguments (hex, no 0x), which block-explorer verification asks for.</summary>
+    public static string ConstructorArguments<TDeployment>(TDeployment deployment)
+        where TDeployment : ContractDeploymentMessage =>
+        new Nethereum.ABI.FunctionEncoding.ParametersEncoder().EncodeParametersFromTypeAttributes(typeof(TDeployment), deployment).ToHex();
 
     private static string Checksummed(string address) => Nethereum.Util.AddressUtil.Current.ConvertToChecksumAddress(address);
 

@@ -95,6 +95,8 @@ public sealed class ContractsCommand : JasperFxAsyncCommand<ContractsInput>
             ["Deployer"] = deployment.Deployer,
             ["RewardsTransaction"] = deployment.RewardsTransaction,
             ["VaultTransaction"] = deployment.VaultTransaction,
+            ["RewardsConstructorArguments"] = deployment.RewardsConstructorArguments,
+            ["VaultConstructorArguments"] = deployment.VaultConstructorArguments,
             ["Compiler"] = ContractArtifacts.Rewards.CompilerVersion,
         };
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Shouldly;
+using Xylo.Api.Chain;
 using Xylo.Api.Tests.Support;
 
 namespace Xylo.Api.Tests.Contracts;
@@ -37,6 +38,9 @@ public sealed class ContractsCommandTests : IAsyncLifetime
         chain.GetProperty("DeploymentBlockHash").GetString()!.Length.ShouldBe(66);
         chain.GetProperty("Deployer").GetString().ShouldBe(AnvilProcess.Accounts[0].Address, StringCompareShould.IgnoreCase);
         (await _anvil.CallAsync("eth_getCode", rewards, "latest"))!.GetValue<string>().Length.ShouldBeGreaterThan(2);
+        var creation = (await _anvil.CallAsync("eth_getTransactionByHash", chain.GetProperty("RewardsTransaction").GetString()!))!["input"]!.GetValue<string>();
+        creation.ShouldBe(ContractArtifacts.Rewards.Bytecode + chain.GetProperty("RewardsConstructorArguments").GetString(),
+            "the recorded constructor arguments are what the explorer needs to match the creation input");
 
         var (status, statusOutput) = await RunAsync(new() { ["XYLO_CONTRACTS_FILE"] = file }, "contracts", "status");
         status.ShouldBe(0, statusOutput);
