@@ -191,27 +191,8 @@ public sealed class ProjectionsAdminTests(DevelopmentFixture fixture)
     [Fact]
     public async Task The_command_line_lists_projections_and_subscriptions_of_the_real_program()
     {
-        var api = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet", [api, "projections", "list"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(api)!,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["DATABASE_URL"] = TestStack.DatabaseUrl;
-        start.Environment["REDIS_URL"] = TestStack.RedisUrl;
-        start.Environment["JWT_SECRET"] = "xylo-tests-signing-key-0123456789abcdef";
-        start.Environment["Logs__Console"] = "false";
-        start.Environment["Logs__Directory"] = XyloHost.NewLogDirectory();
-        start.Environment["COLUMNS"] = "200";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        var text = await output + await errors;
-        process.ExitCode.ShouldBe(0, text);
+        var (exitCode, text) = await XyloCli.RunAsync(new Dictionary<string, string> { ["COLUMNS"] = "200" }, "projections", "list");
+        exitCode.ShouldBe(0, text);
         var squeezed = text.Replace("\n", "", StringComparison.Ordinal).Replace("│", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
         squeezed.ShouldContain("AuditChain");
         squeezed.ShouldContain("Subscription");

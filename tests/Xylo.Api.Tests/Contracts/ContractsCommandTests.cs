@@ -69,6 +69,6 @@ public sealed class ContractsCommandTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_directory);
         environment["CHAIN_RPC_URL"] = _anvil.RpcUrl;
-        return ApiCommand.RunAsync(environment, _directory, args);
+        return XyloCli.RunInAsync(_directory, environment, args);
     }
 }

@@ -5,14 +5,18 @@ namespace Xylo.Api.Tests.Support;
 /// <summary>Runs the built Xylo.Api.dll as the real program (a command-line command), against the test stack unless told otherwise.</summary>
 public static class XyloCli
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(IDictionary<string, string>? environment, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RunInAsync(null, environment, args);
+
+    /// <summary>Runs the program in <paramref name="workingDirectory"/> (where a command writes its files).</summary>
+    public static async Task<(int ExitCode, string Output)> RunInAsync(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var api = typeof(Program).Assembly.Location;
         var start = new ProcessStartInfo("dotnet", [api, .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(api)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(api)!,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["DATABASE_URL"] = TestStack.DatabaseUrl;
