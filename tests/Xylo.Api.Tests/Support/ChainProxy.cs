@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http;
 namespace Xylo.Api.Tests.Support;
 
 /// <summary>
-/// A JSON-RPC pass-through in front of a test anvil that can drop what the network drops: every call
-/// (the node is unreachable) or only <c>eth_sendRawTransaction</c> (a broadcast that never arrives).
+/// A JSON-RPC pass-through in front of a test anvil that can drop what the network drops:
+/// <c>eth_sendRawTransaction</c> calls (a broadcast that never arrives).
 /// </summary>
 public sealed class ChainProxy : IAsyncDisposable
 {
@@ -17,8 +17,6 @@ public sealed class ChainProxy : IAsyncDisposable
     public string Url { get; private set; } = "";
 
     public volatile bool DropBroadcasts;
-
-    public volatile bool DropEverything;
 
     private int _droppedBroadcasts;
 
@@ -35,9 +33,9 @@ public sealed class ChainProxy : IAsyncDisposable
     {
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
-        if (DropEverything || (DropBroadcasts && IsBroadcast(body)))
+        if (DropBroadcasts && IsBroadcast(body))
         {
-            if (!DropEverything) Interlocked.Increment(ref _droppedBroadcasts);
+            Interlocked.Increment(ref _droppedBroadcasts);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
