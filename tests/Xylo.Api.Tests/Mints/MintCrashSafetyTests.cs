@@ -1,4 +1,6 @@
 using Alba;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using Xylo.Api.Features.Mints;
 using Xylo.Api.Tests.Support;
@@ -105,6 +107,39 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
         }
 
         await ExactlyOneTokenAsync(accepted);
+    }
+
+    [Fact]
+    public async Task A_mined_block_that_is_reorged_away_sends_the_mint_back_to_broadcast_and_it_still_ends_with_one_token()
+    {
+        await fixture.RestartHostAsync(overrides: new Dictionary<string, string?> { ["Mints:ConfirmationDepth"] = "3" });
+        try
+        {
+            var (fan, rewardId) = await FanAndRewardAsync();
+            var beforeMint = await fixture.Anvil.SnapshotAsync();
+            var accepted = await Host.RequestMintAsync(fan, rewardId);
+            var mined = await Eventually.Get(() => Host.MintAsync(accepted.MintId), m => m?.BlockNumber is not null, TimeSpan.FromSeconds(20));
+            mined!.BlockNumber.ShouldNotBeNull("the transaction was mined but, two blocks short of the depth, not confirmed");
+            mined.Status.ShouldBe(MintView.Broadcast);
+
+            (await fixture.Anvil.RevertAsync(beforeMint)).ShouldBeTrue();
+
+            // Mined again after the rebroadcast (automine), then buried under enough blocks.
+            await Eventually.Get(async () =>
+            {
+                await fixture.Anvil.MineAsync();
+                return await Host.MintAsync(accepted.MintId);
+            }, m => m?.Status == MintView.Confirmed, TimeSpan.FromSeconds(30));
+            var confirmed = await ExactlyOneTokenAsync(accepted);
+            confirmed.Nonce.ShouldBe(mined.Nonce);
+            await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+            var history = await session.Events.FetchStreamAsync(accepted.MintId, token: TestContext.Current.CancellationToken);
+            history.Select(e => e.Data).OfType<Xylo.Domain.Mints.MintTransactionReorged>().ShouldNotBeEmpty();
+        }
+        finally
+        {
+            await fixture.RestartHostAsync();
+        }
     }
 
     private async Task<(Xylo.Api.Features.Auth.TokenResponse Fan, Guid RewardId)> FanAndRewardAsync()

@@ -47,7 +47,9 @@ public sealed class MintFixture : IAsyncLifetime
         Host = await StartHostAsync();
     }
 
-    public Task<IAlbaHost> StartHostAsync() => XyloHost.StartAsync(environment: "Development", settings: new Dictionary<string, string?>
+    public Task<IAlbaHost> StartHostAsync(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>
     {
         ["CHAIN_RPC_URL"] = Proxy.Url,
         ["PRIVATE_KEY"] = AnvilProcess.Accounts[SignerAccount].PrivateKey,
@@ -65,14 +67,17 @@ public sealed class MintFixture : IAsyncLifetime
         ["Siwe:Domain"] = SiweDomain,
         ["Siwe:Uri"] = SiweUri,
         ["Siwe:ChainId"] = Anvil.ChainId.ToString(CultureInfo.InvariantCulture),
-    });
+    };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
+        return XyloHost.StartAsync(environment: "Development", settings: settings);
+    }
 
     /// <summary>Stops the host the way a crash would leave things (nothing flushed by hand), then boots a new one on the same database and chain.</summary>
-    public async Task RestartHostAsync(Func<Task>? whileDown = null)
+    public async Task RestartHostAsync(Func<Task>? whileDown = null, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         await Host.DisposeAsync();
         if (whileDown is not null) await whileDown();
-        Host = await StartHostAsync();
+        Host = await StartHostAsync(overrides);
     }
 
     /// <summary>Signs in a new fan and links a fresh wallet through Sign-In with Ethereum.</summary>
