@@ -10,6 +10,7 @@ using Xylo.Api.Features.Mints;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Wallets;
 using Xylo.Api.Operations.Configuration;
+using Xylo.Api.Operations.Logging;
 using Xylo.Api.Operations.Idempotency;
 using Xylo.Api.Recovery;
 using Xylo.Projections;
@@ -93,7 +94,12 @@ public static class CritterStackSetup
 
     public static WebApplication MapXyloEndpoints(this WebApplication app)
     {
-        app.MapWolverineEndpoints(options => options.MapConcurrencyFailuresToConflict());
+        app.MapWolverineEndpoints(options =>
+        {
+            options.MapConcurrencyFailuresToConflict();
+            options.AddMiddleware(typeof(CorrelationIdOnEvents),
+                chain => chain.Method.Method.GetParameters().Any(p => p.ParameterType == typeof(IDocumentSession)));
+        });
         return app;
     }
 }

@@ -29,4 +29,23 @@ public sealed class EventMetadataTests(PointsFixture fixture)
         checkIn.CorrelationId.ShouldBe(checkedIn.Context.Response.Headers["X-Correlation-Id"].ToString(),
             "the id in the response and in the log lines is the one on the event");
     }
+
+    [Fact]
+    public async Task A_correlation_id_the_caller_sends_is_the_one_on_the_events()
+    {
+        var user = await fixture.SignInWithXAsync();
+        var correlationId = $"client-{Guid.NewGuid():N}";
+
+        await fixture.Host.Scenario(s =>
+        {
+            s.Post.Url("/me/checkins");
+            s.WithBearer(user);
+            s.WithRequestHeader("X-Correlation-Id", correlationId);
+            s.StatusCodeShouldBeOk();
+        });
+
+        await using var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await session.Events.FetchStreamAsync(user.User.Id, token: TestContext.Current.CancellationToken);
+        events.Single(e => e.Data is PointsEarned { Rule: "daily-checkin" }).CorrelationId.ShouldBe(correlationId);
+    }
 }
