@@ -170,15 +170,29 @@ internal static class MintsScenario
         var uri = new Uri(options.ApiUrl + "/me/mints");
         var ids = new Guid?[m];
         var rejected = 0;
+        var retried = 0;
         var body = $"{{\"rewardId\":\"{rewardId}\"}}";
         Console.WriteLine($"bench: mints: sending {m} mint requests (64 concurrent)");
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, m), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellation }, async (i, ct) =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fans[i % fans.Length].Token);
-            using var response = await http.SendAsync(request, ct);
+            // As a client should: one Idempotency-Key per mint, and a 409 (a concurrent write) sent again with it.
+            var key = Guid.NewGuid().ToString("N");
+            HttpResponseMessage response;
+            for (var attempt = 1; ; attempt++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fans[i % fans.Length].Token);
+                request.Headers.Add("Idempotency-Key", key);
+                response = await http.SendAsync(request, ct);
+                if (response.StatusCode != HttpStatusCode.Conflict || attempt == 5) break;
+                Interlocked.Increment(ref retried);
+                response.Dispose();
+                await Task.Delay(50 * attempt, ct);
+            }
+
+            using var _ = response;
             if (response.StatusCode != HttpStatusCode.Accepted)
             {
                 Interlocked.Increment(ref rejected);
@@ -212,6 +226,7 @@ internal static class MintsScenario
 
         var confirmed = views.Where(v => v is { Status: "confirmed", ConfirmedAt: not null }).ToList();
         var seconds = confirmed.Count == 0 ? clock.Elapsed.TotalSeconds : (confirmed.Max(v => v.ConfirmedAt!.Value) - started).TotalSeconds;
+        if (retried > 0) Console.WriteLine($"bench: mints: {retried} requests answered 409 and were sent again with their Idempotency-Key");
         return new Ours(accepted.Length, rejected, confirmed.Count, seconds, confirmed.Count / seconds, requestSeconds, views);
     }
 
@@ -389,16 +404,35 @@ internal static class MintsScenario
         return body.RootElement.GetProperty("accessToken").GetString()!;
     }
 
-    /// <summary>A new fan linking a fresh wallet through Sign-In with Ethereum, as a wallet app would.</summary>
+    /// <summary>
+    /// A new fan linking a fresh wallet through Sign-In with Ethereum, as a wallet app would. A 409 (the sign-up
+    /// bonus writing the same user at that moment) is retried from a new nonce, as the answer asks.
+    /// </summary>
     private static async Task<Fan> FanWithWalletAsync(BenchOptions options, HttpClient http, CancellationToken cancellation)
     {
         var token = await SignInAsync(options, http, "bench-fan-" + Guid.NewGuid().ToString("N")[..12], [], cancellation);
+        var key = EthECKey.GenerateKey();
+        for (var attempt = 1; ; attempt++)
+        {
+            var status = await LinkWalletAsync(options, http, token, key, cancellation);
+            if (status.IsSuccessStatusCode) return new Fan(token, key.GetPublicAddress());
+            if (status.StatusCode != HttpStatusCode.Conflict || attempt == 5)
+            {
+                throw new InvalidOperationException($"linking a wallet answered {(int)status.StatusCode}: {await status.Content.ReadAsStringAsync(cancellation)}");
+            }
+
+            status.Dispose();
+            await Task.Delay(50 * attempt, cancellation);
+        }
+    }
+
+    private static async Task<HttpResponseMessage> LinkWalletAsync(BenchOptions options, HttpClient http, string token, EthECKey key, CancellationToken cancellation)
+    {
         using var nonceRequest = new HttpRequestMessage(HttpMethod.Get, options.ApiUrl + "/auth/wallet/nonce");
         nonceRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var nonceResponse = await http.SendAsync(nonceRequest, cancellation);
         nonceResponse.EnsureSuccessStatusCode();
         using var nonce = JsonDocument.Parse(await nonceResponse.Content.ReadAsStringAsync(cancellation));
-        var key = EthECKey.GenerateKey();
         var text = new Xylo.Domain.Wallets.SiweMessage
         {
             Domain = nonce.RootElement.GetProperty("domain").GetString()!,
@@ -416,13 +450,7 @@ internal static class MintsScenario
                 Encoding.UTF8, "application/json"),
         };
         link.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var linked = await http.SendAsync(link, cancellation);
-        if (!linked.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"linking a wallet answered {(int)linked.StatusCode}: {await linked.Content.ReadAsStringAsync(cancellation)}");
-        }
-
-        return new Fan(token, key.GetPublicAddress());
+        return await http.SendAsync(link, cancellation);
     }
 
     /// <summary>The sign-up bonus arrives through a queue: wait (bounded) until every fan can pay for its mints.</summary>
