@@ -18,7 +18,8 @@ using Xylo.Api.Chain.Contracts;
 
 namespace Xylo.Benchmarks;
 
-internal sealed record MintsResult(IReadOnlyList<Row> Rows, object Figure);
+/// <param name="OtherCores">Cores used by processes outside the bench (anvil counts as the bench here) during the measured pass.</param>
+internal sealed record MintsResult(IReadOnlyList<Row> Rows, object Figure, double OtherCores, List<string> Top);
 
 /// <summary>
 /// Mints end to end on the bench anvil (1 s blocks): contracts deployed by anvil account 0, the API signing as
@@ -128,6 +129,7 @@ internal static class MintsScenario
                 $"p50 {p50:F2} s, max {max:F2} s over {latencies.Length:N0} mints; {stages.Summary}"),
             new("mints", "duplicates / nonce gap", checks.Clean ? "none" : "FOUND", "—", "—", "zero duplicates", checks.Summary),
         ];
+        var other = Math.Max(0, cores["machine"] - cores["api"] - cores["postgres"] - cores["redis"] - cores["harness"] - anvilCores);
         return new MintsResult(rows, new
         {
             mints = m,
@@ -156,7 +158,7 @@ internal static class MintsScenario
             busiestProcesses = top,
             statements,
             goal,
-        });
+        }, other, top);
     }
 
     private static Web3 Web3For(BenchOptions options, int account) => new(new Account(AnvilKeys[account], ChainId), options.AnvilUrl);

@@ -94,6 +94,7 @@ internal static class Program
                 var mints = await MintsScenario.RunAsync(options, http, Goals["mints"], pid => new CpuSampler(pid, PostmasterPid(options), RedisPid(options)), cancellation);
                 Rows.AddRange(mints.Rows);
                 Figures["mints"] = mints.Figure;
+                OtherLoadSamples.Add(("mints", mints.OtherCores, mints.Top));
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException or NpgsqlException
                 or Nethereum.JsonRpc.Client.RpcClientUnknownException or Nethereum.JsonRpc.Client.RpcResponseException)
