@@ -19,7 +19,9 @@ internal sealed class ApiProcess : IAsyncDisposable
     /// <summary>Seconds from process start until <c>GET /health/ready</c> answered 200.</summary>
     public double ReadySeconds { get; }
 
-    public static async Task<ApiProcess> StartAsync(BenchOptions options, HttpClient http, CancellationToken cancellation)
+    /// <param name="settings">Extra environment for this start (e.g. the chain configuration of the mints scenario).</param>
+    public static async Task<ApiProcess> StartAsync(BenchOptions options, HttpClient http, CancellationToken cancellation,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var info = new ProcessStartInfo("dotnet", [options.ApiDll])
         {
@@ -37,6 +39,7 @@ internal sealed class ApiProcess : IAsyncDisposable
         info.Environment["INTEGRATION_API_KEYS"] = options.ApiKey;
         info.Environment["Logs__Console"] = "false";
         info.Environment["Logs__Directory"] = options.LogDirectory;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         var clock = Stopwatch.StartNew();
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the API");

@@ -16,6 +16,9 @@ internal sealed class BenchOptions
     public int PgbenchSeconds { get; private set; } = 30;
     /// <summary>Events the audit scenario seeds (the goal is stated at a million; small runs prove the harness).</summary>
     public int AuditEvents { get; private set; } = 1_000_000;
+    /// <summary>Mint requests the mints scenario sends (and raw reference sends); 300 unless told.</summary>
+    public int Mints { get; private set; } = 300;
+    public int AnvilPort { get; private set; } = 58547;
     public string ApiUrl { get; private set; } = "http://127.0.0.1:3100";
     /// <summary>The highest limit the API's options accept (1..1,000,000 per 15-minute window); a full run sends well under it.</summary>
     public string PermitLimit { get; } = "1000000";
@@ -29,6 +32,7 @@ internal sealed class BenchOptions
     public string DocsFile => Path.Combine(Root, "docs/benchmarks.md");
     public string DatabaseUrl => $"postgres://xylo:xylo@127.0.0.1:{PgPort}/xylo";
     public string RedisUrl => $"redis://127.0.0.1:{RedisPort}";
+    public string AnvilUrl => $"http://127.0.0.1:{AnvilPort}";
     public string Npgsql => $"Host=127.0.0.1;Port={PgPort};Username=xylo;Password=xylo;Database=xylo;Pooling=false";
 
     public bool Wants(string scenario) => Scenarios.Contains(scenario);
@@ -45,6 +49,8 @@ internal sealed class BenchOptions
                 case "--pg-port": options.PgPort = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--redis-port": options.RedisPort = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pgbench": options.Pgbench = Next(); break;
+                case "--mints": options.Mints = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--anvil-port": options.AnvilPort = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--api-port": options.ApiUrl = $"http://127.0.0.1:{int.Parse(Next(), CultureInfo.InvariantCulture)}"; break;
                 case "--command": options.Command = Next(); break;
                 case "--users": options.Users = int.Parse(Next(), CultureInfo.InvariantCulture); break;

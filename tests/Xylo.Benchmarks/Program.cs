@@ -86,7 +86,27 @@ internal static class Program
             }
         }
 
-        foreach (var s in new[] { "rebuild", "mints", "restore" }.Where(options.Wants))
+        if (options.Wants("mints"))
+        {
+            try
+            {
+                using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 128 }) { Timeout = TimeSpan.FromSeconds(60) };
+                var mints = await MintsScenario.RunAsync(options, http, Goals["mints"], pid => new CpuSampler(pid, PostmasterPid(options), RedisPid(options)), cancellation);
+                Rows.AddRange(mints.Rows);
+                Figures["mints"] = mints.Figure;
+                OtherLoadSamples.Add(("mints", mints.OtherCores, mints.Top));
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException or NpgsqlException
+                or Nethereum.JsonRpc.Client.RpcClientUnknownException or Nethereum.JsonRpc.Client.RpcResponseException)
+            {
+                failed = true;
+                await Console.Error.WriteLineAsync($"bench: mints failed: {e.Message} (API logs: {Path.GetRelativePath(options.Root, options.LogDirectory)})");
+                Rows.Add(new Row("mints", "—", "failed", "—", "—", Goals["mints"], e.Message));
+                Figures["mintsFailure"] = e.ToString();
+            }
+        }
+
+        foreach (var s in new[] { "rebuild", "restore" }.Where(options.Wants))
         {
             Rows.Add(new Row(s, "—", "not yet: capability not built", "—", "—", Goals[s], "—"));
             Figures[s] = new { status = "not yet: capability not built", goal = Goals[s] };
@@ -263,7 +283,7 @@ internal static class Program
         {
             Console.WriteLine("bench: earn: warm-up 5 s at 32 clients");
             await Load.RunAsync(32, TimeSpan.FromSeconds(5), maxPerPass, null, spread, cancellation);
-            await StatementsResetAsync(options, cancellation);
+            await Statements.ResetAsync(options, cancellation);
             foreach (var clients in new[] { 8, 32, 64 })
             {
                 var cpu = new CpuSampler(running.Pid, postmasterPid, redisPid);
@@ -277,7 +297,7 @@ internal static class Program
             }
         }
 
-        if (earnPasses.Count > 0) await StatementsReportAsync(options, earnPasses.Sum(p => p.Result.Ok), earnPasses.Sum(p => p.Result.Seconds), cancellation);
+        if (earnPasses.Count > 0) Figures["earn-statements"] = await Statements.ReportAsync(options, "the earn passes", earnPasses.Sum(p => p.Result.Ok), earnPasses.Sum(p => p.Result.Seconds), cancellation);
 
         var best = earnPasses.Count > 0 ? earnPasses.MaxBy(p => p.Result.OkPerSecond).Result : null;
         if (options.Wants("earn") && best is not null)
@@ -419,66 +439,6 @@ internal static class Program
         };
     }
 
-    private sealed record Statement(string Query, long Calls, double TotalMs, double MeanMs, double CallsPerCommand, double ShareOfDbTime);
-
-    private static async Task StatementsResetAsync(BenchOptions options, CancellationToken cancellation)
-    {
-        try
-        {
-            await using var db = new NpgsqlConnection(options.Npgsql);
-            await db.OpenAsync(cancellation);
-            await new NpgsqlCommand("select pg_stat_statements_reset()", db).ExecuteNonQueryAsync(cancellation);
-        }
-        catch (PostgresException e)
-        {
-            Console.WriteLine($"bench: pg_stat_statements not available ({e.MessageText})");
-        }
-    }
-
-    /// <summary>The statements behind the earn passes: where PostgreSQL's time goes, and round trips per command.</summary>
-    private static async Task StatementsReportAsync(BenchOptions options, long commands, double wallSeconds, CancellationToken cancellation)
-    {
-        try
-        {
-            await using var db = new NpgsqlConnection(options.Npgsql);
-            await db.OpenAsync(cancellation);
-            var all = new List<(string Query, long Calls, double TotalMs, double MeanMs)>();
-            await using (var cmd = new NpgsqlCommand("""
-                select query, calls, total_exec_time, mean_exec_time from pg_stat_statements
-                 where dbid = (select oid from pg_database where datname = current_database())
-                 order by total_exec_time desc
-                """, db))
-            await using (var reader = await cmd.ExecuteReaderAsync(cancellation))
-            {
-                while (await reader.ReadAsync(cancellation)) all.Add((reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3)));
-            }
-
-            var totalMs = all.Sum(s => s.TotalMs);
-            var calls = all.Sum(s => s.Calls);
-            var top = all.Take(10).Select(s => new Statement(
-                s.Query.Length > 160 ? s.Query[..160] + "…" : s.Query, s.Calls, Math.Round(s.TotalMs), Math.Round(s.MeanMs, 3),
-                Math.Round((double)s.Calls / Math.Max(1, commands), 2), Math.Round(s.TotalMs / Math.Max(1, totalMs), 3))).ToList();
-            Console.WriteLine($"bench: pg_stat_statements over the earn passes: {calls:N0} statements for {commands:N0} commands ({(double)calls / Math.Max(1, commands):F1} per command), executor time {totalMs / 1000 / wallSeconds:F2} s per wall second");
-            foreach (var t in top.Take(6))
-            {
-                Console.WriteLine($"  {t.ShareOfDbTime,6:P1}  {t.CallsPerCommand,5:F2}/cmd  {t.MeanMs,7:F3} ms  {t.Query.ReplaceLineEndings(" ")}");
-            }
-
-            Figures["earn-statements"] = new
-            {
-                commands,
-                statements = calls,
-                statementsPerCommand = (double)calls / Math.Max(1, commands),
-                executorSecondsPerWallSecond = totalMs / 1000 / wallSeconds,
-                top,
-            };
-        }
-        catch (PostgresException e)
-        {
-            Console.WriteLine($"bench: pg_stat_statements not available ({e.MessageText})");
-        }
-    }
-
     private sealed record LostUpdateCheck(int AccountsChecked, int Mismatches, int LostUpdates, string Summary, IReadOnlyList<string> Examples);
 
     /// <summary>
@@ -610,7 +570,14 @@ internal static class Program
             - **projection-lag**: during an extra earn pass at the best client count, every 100 ms: `max(seq_id)` of `xylo.mt_events` minus the leaderboard shard's `last_seq_id` in
               `xylo.mt_event_progression` (events), and now minus the timestamp of the oldest unprocessed event (seconds).
             - **footprint**: three fresh starts of the API process, time until `GET /health/ready` answers 200 (median); peak RSS is `VmHWM` from `/proc/<pid>/status` of the last one after all passes.
-            - **rebuild, mints, restore**: not measured yet; the capabilities are not built.
+            - **mints**: on the bench anvil (1 s blocks, chain id 80002) the harness deploys the contracts with `ContractDeployer` as anvil account 0 and grants MINTER_ROLE to
+              account 1 (the API's `PRIVATE_KEY`) and account 2 (the reference). A fresh API process runs with `Mints:ConfirmationDepth=1` (anvil does not reorganise) and the
+              default poll interval of 1,000 ms. {(options.Mints + 3) / 4:N0} fans sign in, link a fresh wallet by SIWE and wait for their 100 sign-up points; one reward costs 20 with
+              supply {options.Mints:N0}. Reference first: account 2 sends {options.Mints:N0} `mint` calls through Nethereum (local nonces, the pipeline's fee rule and gas margin, 32
+              concurrent sends), timed until its latest nonce shows all mined. Then ours: {options.Mints:N0} `POST /me/mints` (4 per fan, 64 concurrent), timed from the first
+              request to the last `ConfirmedAt` of the mint views; latency is `ConfirmedAt − RequestedAt`; the steps' waits come from the mint streams' event timestamps.
+              Checks: distinct token ids = requests, exactly one `RewardMinted` log per request id, the signer's `SignerNonce` = its chain nonce (latest and pending).
+            - **rebuild, restore**: not measured yet; the capabilities are not built.
             """;
         // Hand-written analysis below the marker survives regeneration.
         const string NotesMarker = "<!-- notes: kept by ./xylo bench across runs -->";

@@ -1,0 +1,68 @@
+using Npgsql;
+
+namespace Xylo.Benchmarks;
+
+internal sealed record Statement(string Query, long Calls, double TotalMs, double MeanMs, double CallsPerCommand, double ShareOfDbTime);
+
+/// <summary>pg_stat_statements around a measured pass: where PostgreSQL's time goes, and round trips per command.</summary>
+internal static class Statements
+{
+    public static async Task ResetAsync(BenchOptions options, CancellationToken cancellation)
+    {
+        try
+        {
+            await using var db = new NpgsqlConnection(options.Npgsql);
+            await db.OpenAsync(cancellation);
+            await new NpgsqlCommand("select pg_stat_statements_reset()", db).ExecuteNonQueryAsync(cancellation);
+        }
+        catch (PostgresException e)
+        {
+            Console.WriteLine($"bench: pg_stat_statements not available ({e.MessageText})");
+        }
+    }
+
+    /// <summary>The statements since the last reset, per command of the pass named <paramref name="pass"/>; null when the extension is missing.</summary>
+    public static async Task<object?> ReportAsync(BenchOptions options, string pass, long commands, double wallSeconds, CancellationToken cancellation)
+    {
+        try
+        {
+            await using var db = new NpgsqlConnection(options.Npgsql);
+            await db.OpenAsync(cancellation);
+            var all = new List<(string Query, long Calls, double TotalMs, double MeanMs)>();
+            await using (var cmd = new NpgsqlCommand("""
+                select query, calls, total_exec_time, mean_exec_time from pg_stat_statements
+                 where dbid = (select oid from pg_database where datname = current_database())
+                 order by total_exec_time desc
+                """, db))
+            await using (var reader = await cmd.ExecuteReaderAsync(cancellation))
+            {
+                while (await reader.ReadAsync(cancellation)) all.Add((reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3)));
+            }
+
+            var totalMs = all.Sum(s => s.TotalMs);
+            var calls = all.Sum(s => s.Calls);
+            var top = all.Take(10).Select(s => new Statement(
+                s.Query.Length > 160 ? s.Query[..160] + "…" : s.Query, s.Calls, Math.Round(s.TotalMs), Math.Round(s.MeanMs, 3),
+                Math.Round((double)s.Calls / Math.Max(1, commands), 2), Math.Round(s.TotalMs / Math.Max(1, totalMs), 3))).ToList();
+            Console.WriteLine($"bench: pg_stat_statements over {pass}: {calls:N0} statements for {commands:N0} commands ({(double)calls / Math.Max(1, commands):F1} per command), executor time {totalMs / 1000 / wallSeconds:F2} s per wall second");
+            foreach (var t in top.Take(6))
+            {
+                Console.WriteLine($"  {t.ShareOfDbTime,6:P1}  {t.CallsPerCommand,5:F2}/cmd  {t.MeanMs,7:F3} ms  {t.Query.ReplaceLineEndings(" ")}");
+            }
+
+            return new
+            {
+                commands,
+                statements = calls,
+                statementsPerCommand = (double)calls / Math.Max(1, commands),
+                executorSecondsPerWallSecond = totalMs / 1000 / wallSeconds,
+                top,
+            };
+        }
+        catch (PostgresException e)
+        {
+            Console.WriteLine($"bench: pg_stat_statements not available ({e.MessageText})");
+            return null;
+        }
+    }
+}
