@@ -33,8 +33,9 @@ internal static class Program
             return 2;
         }
 
-        // The whole run is bounded: no scenario may hang the command.
-        using var total = new CancellationTokenSource(TimeSpan.FromMinutes(12));
+        // The whole run is bounded: no scenario may hang the command. 25 minutes: every scenario at full size, with
+        // rebuild and restore over 1,000,000 events (seed, rebuild, archive catch-up, restore: ~8 min here) on top of the ~11 min of the others.
+        using var total = new CancellationTokenSource(TimeSpan.FromMinutes(25));
         var cancellation = total.Token;
         var started = DateTime.UtcNow;
         string postgresVersion;
@@ -86,7 +87,25 @@ internal static class Program
             }
         }
 
-        foreach (var s in new[] { "rebuild", "mints", "restore" }.Where(options.Wants))
+        if (options.Wants("rebuild") || options.Wants("restore"))
+        {
+            try
+            {
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                var recovery = await RecoveryScenario.RunAsync(options, http, Goals, cancellation);
+                Rows.AddRange(recovery.Rows);
+                foreach (var (key, value) in recovery.Figures) Figures[key] = value;
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException or NpgsqlException)
+            {
+                failed = true;
+                await Console.Error.WriteLineAsync($"bench: rebuild/restore failed: {e.Message} (API logs: {Path.GetRelativePath(options.Root, options.LogDirectory)})");
+                Rows.Add(new Row("rebuild/restore", "—", "failed", "—", "—", "—", e.Message));
+                Figures["recoveryFailure"] = e.ToString();
+            }
+        }
+
+        foreach (var s in new[] { "mints" }.Where(options.Wants))
         {
             Rows.Add(new Row(s, "—", "not yet: capability not built", "—", "—", Goals[s], "—"));
             Figures[s] = new { status = "not yet: capability not built", goal = Goals[s] };
@@ -115,6 +134,29 @@ internal static class Program
         await WriteDocsAsync(options, facts, table, started, Path.GetRelativePath(options.Root, jsonPath), cancellation);
         Console.WriteLine($"bench: table written to {Path.GetRelativePath(options.Root, options.DocsFile)}");
         return failed ? 1 : 0;
+    }
+
+    private static long awardSource;
+
+    /// <summary>The earn command: one award of 1 point to the picked account, counted per account when it succeeds.</summary>
+    internal static Func<long, CancellationToken, Task<Outcome>> AwardSender(BenchOptions options, HttpClient http, List<SeededUser> users,
+        int[] successes, Func<long, int> pickUser)
+    {
+        var awardUri = new Uri(options.ApiUrl + "/points/awards");
+        return async (i, ct) =>
+        {
+            var u = pickUser(i);
+            var body = $"{{\"userId\":\"{users[u].Id}\",\"amount\":1,\"reason\":\"bench\",\"source\":\"bench-{RunId}-{Interlocked.Increment(ref awardSource)}\"}}";
+            using var request = new HttpRequestMessage(HttpMethod.Post, awardUri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Api-Key", options.ApiKey);
+            using var response = await http.SendAsync(request, ct);
+            if (response.StatusCode == HttpStatusCode.Conflict) return Outcome.Conflict;
+            if (response.StatusCode != HttpStatusCode.OK) return Outcome.Error;
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (!text.Contains("\"awarded\":1,", StringComparison.Ordinal)) return Outcome.Error;
+            Interlocked.Increment(ref successes[u]);
+            return Outcome.Ok;
+        };
     }
 
     private const string AwardShape = "{userId, amount: 1, reason: \"bench\", source: <unique>}";
@@ -200,7 +242,7 @@ internal static class Program
         return (process.ExitCode, ((await stdout) + (await stderr)).Trim());
     }
 
-    private static int PostmasterPid(BenchOptions options) =>
+    internal static int PostmasterPid(BenchOptions options) =>
         int.Parse(File.ReadLines(Path.Combine(options.BenchDir, "pg/data/postmaster.pid")).First(), Inv);
 
     private static int RedisPid(BenchOptions options) => File.Exists(Path.Combine(options.BenchDir, "redis/redis.pid"))
@@ -232,27 +274,12 @@ internal static class Program
         }
 
         await using var running = api!;
-        var users = await SeedUsersAsync(options, http, cancellation);
+        var users = await SeedUsersAsync(options, http, options.Users, "bench", cancellation);
         var successes = new int[users.Count];
         var postmasterPid = PostmasterPid(options);
         var redisPid = RedisPid(options);
 
-        var awardUri = new Uri(options.ApiUrl + "/points/awards");
-        var source = 0L;
-        Func<long, CancellationToken, Task<Outcome>> Award(Func<long, int> pickUser) => async (i, ct) =>
-        {
-            var u = pickUser(i);
-            var body = $"{{\"userId\":\"{users[u].Id}\",\"amount\":1,\"reason\":\"bench\",\"source\":\"bench-{RunId}-{Interlocked.Increment(ref source)}\"}}";
-            using var request = new HttpRequestMessage(HttpMethod.Post, awardUri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            request.Headers.Add("X-Api-Key", options.ApiKey);
-            using var response = await http.SendAsync(request, ct);
-            if (response.StatusCode == HttpStatusCode.Conflict) return Outcome.Conflict;
-            if (response.StatusCode != HttpStatusCode.OK) return Outcome.Error;
-            var text = await response.Content.ReadAsStringAsync(ct);
-            if (!text.Contains("\"awarded\":1,", StringComparison.Ordinal)) return Outcome.Error;
-            Interlocked.Increment(ref successes[u]);
-            return Outcome.Ok;
-        };
+        Func<long, CancellationToken, Task<Outcome>> Award(Func<long, int> pickUser) => AwardSender(options, http, users, successes, pickUser);
         var spread = Award(i => (int)(i % users.Count));
         var pass = TimeSpan.FromSeconds(options.PassSeconds);
         const long maxPerPass = 2_000_000;
@@ -277,7 +304,7 @@ internal static class Program
             }
         }
 
-        if (earnPasses.Count > 0) await StatementsReportAsync(options, earnPasses.Sum(p => p.Result.Ok), earnPasses.Sum(p => p.Result.Seconds), cancellation);
+        if (earnPasses.Count > 0) Figures["earn-statements"] = await StatementsReportAsync(options, earnPasses.Sum(p => p.Result.Ok), earnPasses.Sum(p => p.Result.Seconds), cancellation);
 
         var best = earnPasses.Count > 0 ? earnPasses.MaxBy(p => p.Result.OkPerSecond).Result : null;
         if (options.Wants("earn") && best is not null)
@@ -421,7 +448,7 @@ internal static class Program
 
     private sealed record Statement(string Query, long Calls, double TotalMs, double MeanMs, double CallsPerCommand, double ShareOfDbTime);
 
-    private static async Task StatementsResetAsync(BenchOptions options, CancellationToken cancellation)
+    internal static async Task StatementsResetAsync(BenchOptions options, CancellationToken cancellation)
     {
         try
         {
@@ -436,18 +463,20 @@ internal static class Program
     }
 
     /// <summary>The statements behind the earn passes: where PostgreSQL's time goes, and round trips per command.</summary>
-    private static async Task StatementsReportAsync(BenchOptions options, long commands, double wallSeconds, CancellationToken cancellation)
+    internal static async Task<object?> StatementsReportAsync(BenchOptions options, long commands, double wallSeconds, CancellationToken cancellation,
+        string over = "the earn passes", string per = "command", string? database = null)
     {
         try
         {
+            // pg_stat_statements lives in the bench database; it sees every database of the cluster by dbid.
             await using var db = new NpgsqlConnection(options.Npgsql);
             await db.OpenAsync(cancellation);
             var all = new List<(string Query, long Calls, double TotalMs, double MeanMs)>();
             await using (var cmd = new NpgsqlCommand("""
                 select query, calls, total_exec_time, mean_exec_time from pg_stat_statements
-                 where dbid = (select oid from pg_database where datname = current_database())
+                 where dbid = (select oid from pg_database where datname = coalesce($1, current_database()))
                  order by total_exec_time desc
-                """, db))
+                """, db) { Parameters = { new NpgsqlParameter { Value = (object?)database ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } } })
             await using (var reader = await cmd.ExecuteReaderAsync(cancellation))
             {
                 while (await reader.ReadAsync(cancellation)) all.Add((reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3)));
@@ -458,15 +487,17 @@ internal static class Program
             var top = all.Take(10).Select(s => new Statement(
                 s.Query.Length > 160 ? s.Query[..160] + "…" : s.Query, s.Calls, Math.Round(s.TotalMs), Math.Round(s.MeanMs, 3),
                 Math.Round((double)s.Calls / Math.Max(1, commands), 2), Math.Round(s.TotalMs / Math.Max(1, totalMs), 3))).ToList();
-            Console.WriteLine($"bench: pg_stat_statements over the earn passes: {calls:N0} statements for {commands:N0} commands ({(double)calls / Math.Max(1, commands):F1} per command), executor time {totalMs / 1000 / wallSeconds:F2} s per wall second");
+            Console.WriteLine($"bench: pg_stat_statements over {over}: {calls:N0} statements for {commands:N0} {per}s ({(double)calls / Math.Max(1, commands):F1} per {per}), executor time {totalMs / 1000 / wallSeconds:F2} s per wall second");
             foreach (var t in top.Take(6))
             {
-                Console.WriteLine($"  {t.ShareOfDbTime,6:P1}  {t.CallsPerCommand,5:F2}/cmd  {t.MeanMs,7:F3} ms  {t.Query.ReplaceLineEndings(" ")}");
+                Console.WriteLine($"  {t.ShareOfDbTime,6:P1}  {t.CallsPerCommand,5:F2}/{per}  {t.MeanMs,7:F3} ms  {t.Query.ReplaceLineEndings(" ")}");
             }
 
-            Figures["earn-statements"] = new
+            return new
             {
-                commands,
+                over,
+                per,
+                count = commands,
                 statements = calls,
                 statementsPerCommand = (double)calls / Math.Max(1, commands),
                 executorSecondsPerWallSecond = totalMs / 1000 / wallSeconds,
@@ -476,6 +507,7 @@ internal static class Program
         catch (PostgresException e)
         {
             Console.WriteLine($"bench: pg_stat_statements not available ({e.MessageText})");
+            return null;
         }
     }
 
@@ -519,10 +551,10 @@ internal static class Program
         return new LostUpdateCheck(users.Count, wrong.Count, lost, summary, examples);
     }
 
-    private static async Task<List<SeededUser>> SeedUsersAsync(BenchOptions options, HttpClient http, CancellationToken cancellation)
+    internal static async Task<List<SeededUser>> SeedUsersAsync(BenchOptions options, HttpClient http, int count, string handlePrefix, CancellationToken cancellation)
     {
         var uri = new Uri(options.ApiUrl + "/auth/dev/sign-in");
-        var users = new SeededUser?[options.Users];
+        var users = new SeededUser?[count];
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var seedingBudget = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         seedingBudget.CancelAfter(TimeSpan.FromSeconds(150));
@@ -535,9 +567,9 @@ internal static class Program
             Console.WriteLine("bench: seeding stopped after its 150 s budget");
         }
 
-        async Task SeedAsync() => await Parallel.ForEachAsync(Enumerable.Range(0, options.Users), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = seedingBudget.Token }, async (i, ct) =>
+        async Task SeedAsync() => await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = seedingBudget.Token }, async (i, ct) =>
         {
-            var body = $"{{\"handle\":\"bench{RunId}u{i}\"}}";
+            var body = $"{{\"handle\":\"{handlePrefix}{RunId}u{i}\"}}";
             for (var attempt = 1; attempt <= 3; attempt++)
             {
                 using var response = await http.PostAsync(uri, new StringContent(body, Encoding.UTF8, "application/json"), ct);
@@ -548,9 +580,9 @@ internal static class Program
             }
         });
         var seeded = users.OfType<SeededUser>().ToList();
-        Console.WriteLine($"bench: seeded {seeded.Count:N0} of {options.Users:N0} users via POST /auth/dev/sign-in in {clock.Elapsed.TotalSeconds:F1} s ({seeded.Count / clock.Elapsed.TotalSeconds:F0}/s, 32 concurrent)");
+        Console.WriteLine($"bench: seeded {seeded.Count:N0} of {count:N0} users via POST /auth/dev/sign-in in {clock.Elapsed.TotalSeconds:F1} s ({seeded.Count / clock.Elapsed.TotalSeconds:F0}/s, 32 concurrent)");
         if (seeded.Count < 10) throw new InvalidOperationException("seeding failed: fewer than 10 users");
-        Figures["seeding"] = new { users = seeded.Count, requested = options.Users, seconds = clock.Elapsed.TotalSeconds, concurrency = 32 };
+        Figures[handlePrefix == "bench" ? "seeding" : handlePrefix + "-seeding"] = new { users = seeded.Count, requested = count, seconds = clock.Elapsed.TotalSeconds, concurrency = 32 };
         return seeded;
     }
 
@@ -610,7 +642,15 @@ internal static class Program
             - **projection-lag**: during an extra earn pass at the best client count, every 100 ms: `max(seq_id)` of `xylo.mt_events` minus the leaderboard shard's `last_seq_id` in
               `xylo.mt_event_progression` (events), and now minus the timestamp of the oldest unprocessed event (seconds).
             - **footprint**: three fresh starts of the API process, time until `GET /health/ready` answers 200 (median); peak RSS is `VmHWM` from `/proc/<pid>/status` of the last one after all passes.
-            - **rebuild, mints, restore**: not measured yet; the capabilities are not built.
+            - **rebuild**: a realistic log seeded by binary COPY into `xylo.mt_streams`/`xylo.mt_events` ({options.RebuildEvents:N0} events: per user an `external_login` stream with one claim and a `user`
+              stream with registration, sign-up bonus and three rounds of two awards, a hold spent and a hold voided; users interleaved; rows shaped as the API writes them); the seeding rate is the reference.
+              Then, API stopped, `dotnet Xylo.Api.dll projections rebuild` (the product's command line: every projection — inline snapshots, inline views, the async leaderboard — and the AuditChain
+              subscription; the archive is off for it): events in the log / wall time of the command including host start. The views are then counted against the log (balances, history, profiles).
+            - **restore**: the API with `Archive:Enabled=true` and `Archive:Directory` under `.local/bench/archive/`; `xylo_archive_lag_seconds` read from `/metrics` every 250 ms during a {options.PassSeconds} s earn pass
+              at 32 clients (≤ 500 users, the earn command above). Then the log is brought to {options.RestoreEvents:N0} events (the same COPY seeding, shared with rebuild), the API is started again until
+              `xylo_archive_last_sequence` reaches the head (the catch-up rate), stopped, and `dotnet Xylo.Api.dll recovery restore --archive <dir> --database-url <empty database xylo_restore>` is timed:
+              import with verification, then every projection rebuilt; events / wall time of the command. The restored views are counted against the restored log.
+            - **mints**: not measured yet; the capability is not built.
             """;
         // Hand-written analysis below the marker survives regeneration.
         const string NotesMarker = "<!-- notes: kept by ./xylo bench across runs -->";
