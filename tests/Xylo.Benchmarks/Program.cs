@@ -645,7 +645,7 @@ internal static class Program
             - **footprint**: three fresh starts of the API process, time until `GET /health/ready` answers 200 (median); peak RSS is `VmHWM` from `/proc/<pid>/status` of the last one after all passes.
             - **rebuild**: a realistic log seeded by binary COPY into `xylo.mt_streams`/`xylo.mt_events` ({options.RebuildEvents:N0} events: per user an `external_login` stream with one claim and a `user`
               stream with registration, sign-up bonus and three rounds of two awards, a hold spent and a hold voided; users interleaved; rows shaped as the API writes them); the seeding rate is the reference.
-              Then, API stopped, `dotnet Xylo.Api.dll projections rebuild` (the product's command line: every projection — inline snapshots, inline views, the async leaderboard — and the AuditChain
+              Then, API stopped, `dotnet Xylo.Api.dll projections rebuild --shard-timeout 30m` (the product's command line: every projection — inline snapshots, inline views, the async leaderboard — and the AuditChain
               subscription; the archive is off for it): events in the log / wall time of the command including host start. The views are then counted against the log (balances, history, profiles).
             - **restore**: the API with `Archive:Enabled=true` and `Archive:Directory` under `.local/bench/archive/`; `xylo_archive_lag_seconds` read from `/metrics` every 250 ms during a {options.PassSeconds} s earn pass
               at 32 clients (≤ 500 users, the earn command above). Then the log is brought to {options.RestoreEvents:N0} events (the same COPY seeding, shared with rebuild), the API is started again until
