@@ -93,9 +93,7 @@ internal static class Program
             try
             {
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-                var recovery = await RecoveryScenario.RunAsync(options, http, Goals, cancellation);
-                Rows.AddRange(recovery.Rows);
-                foreach (var (key, value) in recovery.Figures) Figures[key] = value;
+                await RecoveryScenario.RunAsync(options, http, Goals, Rows, Figures, cancellation);
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException or NpgsqlException)
             {

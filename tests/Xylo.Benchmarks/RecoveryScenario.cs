@@ -6,8 +6,6 @@ using Npgsql;
 
 namespace Xylo.Benchmarks;
 
-internal sealed record RecoveryResult(IReadOnlyList<Row> Rows, IReadOnlyDictionary<string, object?> Figures);
-
 internal sealed record CommandRun(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr, double Seconds,
     Dictionary<string, double> Cores, List<string> Busiest);
 
@@ -23,11 +21,10 @@ internal static partial class RecoveryScenario
     private const string RestoreDatabase = "xylo_restore";
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static async Task<RecoveryResult> RunAsync(BenchOptions options, HttpClient http, IReadOnlyDictionary<string, string> goals,
-        CancellationToken cancellation)
+    /// <summary>Rows and figures go straight into the run's, so a later step's failure keeps what was measured before it.</summary>
+    public static async Task RunAsync(BenchOptions options, HttpClient http, IReadOnlyDictionary<string, string> goals,
+        List<Row> rows, Dictionary<string, object?> figures, CancellationToken cancellation)
     {
-        var rows = new List<Row>();
-        var figures = new Dictionary<string, object?>();
         var rebuild = options.Wants("rebuild");
         var restore = options.Wants("restore");
         var archive = Path.Combine(options.BenchDir, "archive", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss", Inv));
@@ -46,6 +43,7 @@ internal static partial class RecoveryScenario
                 var (row, figure) = await ArchiveLagAsync(options, http, goals["restore"], cancellation);
                 rows.Add(row);
                 lag = figure;
+                figures["restore-archive-lag"] = figure;
             }
         }
 
@@ -76,8 +74,6 @@ internal static partial class RecoveryScenario
             rows.AddRange(restoreRows);
             figures["restore"] = new { archiveLag = lag, restore = figure };
         }
-
-        return new RecoveryResult(rows, figures);
     }
 
     // ------------------------------------------------------------------ archive lag
@@ -254,7 +250,8 @@ internal static partial class RecoveryScenario
 
         var summary = run.Stdout.FirstOrDefault(l => l.StartsWith("restored ", StringComparison.Ordinal)) ?? "(no summary line)";
         var restored = RestoredEvents().Match(summary) is { Success: true } m ? long.Parse(m.Groups[1].Value, Inv) : 0;
-        if (restored != events) throw new InvalidOperationException($"restore brought back {restored:N0} events, the log holds {events:N0}: {summary}");
+        // The API may append a few events of its own while it archives (queued sign-up bonuses), so the archive can hold more than counted before.
+        if (restored < events) throw new InvalidOperationException($"restore brought back {restored:N0} events, the log held {events:N0} before archiving: {summary}");
         var views = await CheckViewsAsync(targetNpgsql, "xylo", cancellation);
         var statements = await Program.StatementsReportAsync(options, restored, run.Seconds, cancellation, "the restore", "event", RestoreDatabase);
         var rate = restored / run.Seconds;
@@ -265,7 +262,7 @@ internal static partial class RecoveryScenario
         List<Row> rows =
         [
             new("restore", "events/s, archive → empty database incl. rebuild", $"{rate:N0} events/s", "—", "—", goal,
-                $"{restored:N0} events; `dotnet Xylo.Api.dll recovery restore` {run.Seconds:F1} s wall incl. host start; its summary: \"{summary}\"; views {views.Summary}; cores {Cores(run.Cores)}"),
+                $"{restored:N0} events (the archive of the seeded log); `dotnet Xylo.Api.dll recovery restore` {run.Seconds:F1} s wall incl. host start; its summary: \"{summary}\"; views {views.Summary}; cores {Cores(run.Cores)}"),
             new("restore", "archive catch-up (API archiving the seeded log)", $"{archiveRate:N0} events/s", "—", "—", "—",
                 $"{events:N0} events to sequence {head:N0} in {archiveSeconds:F1} s (from API start until xylo_archive_last_sequence reached the head); cores {Cores(archiveCores)}"),
         ];
