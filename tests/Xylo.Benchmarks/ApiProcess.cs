@@ -19,27 +19,11 @@ internal sealed class ApiProcess : IAsyncDisposable
     /// <summary>Seconds from process start until <c>GET /health/ready</c> answered 200.</summary>
     public double ReadySeconds { get; }
 
-    /// <param name="settings">Extra environment for this start (e.g. the chain configuration of the mints scenario).</param>
     public static async Task<ApiProcess> StartAsync(BenchOptions options, HttpClient http, CancellationToken cancellation,
         IReadOnlyDictionary<string, string>? settings = null)
     {
-        var info = new ProcessStartInfo("dotnet", [options.ApiDll])
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            // The content root is the working directory: the build output holds appsettings*.json.
-            WorkingDirectory = Path.GetDirectoryName(options.ApiDll)!,
-        };
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        var info = Command(options, [], settings);
         info.Environment["ASPNETCORE_URLS"] = options.ApiUrl;
-        info.Environment["DATABASE_URL"] = options.DatabaseUrl;
-        info.Environment["REDIS_URL"] = options.RedisUrl;
-        info.Environment["RateLimiting__PermitLimit"] = options.PermitLimit;
-        info.Environment["INTEGRATION_API_KEYS"] = options.ApiKey;
-        info.Environment["Logs__Console"] = "false";
-        info.Environment["Logs__Directory"] = options.LogDirectory;
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         var clock = Stopwatch.StartNew();
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the API");
@@ -69,6 +53,30 @@ internal sealed class ApiProcess : IAsyncDisposable
 
         process.Kill(entireProcessTree: true);
         throw new TimeoutException("the API was not ready within 60 s");
+    }
+
+    /// <summary>
+    /// <c>dotnet Xylo.Api.dll [args]</c> configured as the bench API is: the bench stack, Development settings from the
+    /// build output (the content root is the working directory), logs to files; <paramref name="settings"/> on top.
+    /// </summary>
+    public static ProcessStartInfo Command(BenchOptions options, IEnumerable<string> args, IReadOnlyDictionary<string, string>? settings)
+    {
+        var info = new ProcessStartInfo("dotnet", [options.ApiDll, .. args])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = options.ApiDirectory,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["DATABASE_URL"] = options.DatabaseUrl;
+        info.Environment["REDIS_URL"] = options.RedisUrl;
+        info.Environment["RateLimiting__PermitLimit"] = options.PermitLimit;
+        info.Environment["INTEGRATION_API_KEYS"] = options.ApiKey;
+        info.Environment["Logs__Console"] = "false";
+        info.Environment["Logs__Directory"] = options.LogDirectory;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        return info;
     }
 
     /// <summary>Peak resident set size (VmHWM) in MB, from the kernel.</summary>

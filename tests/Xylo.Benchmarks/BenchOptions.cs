@@ -19,6 +19,10 @@ internal sealed class BenchOptions
     /// <summary>Mint requests the mints scenario sends (and raw reference sends); 300 unless told.</summary>
     public int Mints { get; private set; } = 300;
     public int AnvilPort { get; private set; } = 58547;
+    /// <summary>Events seeded for the rebuild scenario (goal stated at ≥ 1,000,000).</summary>
+    public int RebuildEvents { get; private set; } = 1_000_000;
+    /// <summary>Events the restore scenario's archive must hold (goal stated at ≥ 1,000,000).</summary>
+    public int RestoreEvents { get; private set; } = 1_000_000;
     public string ApiUrl { get; private set; } = "http://127.0.0.1:3100";
     /// <summary>The highest limit the API's options accept (1..1,000,000 per 15-minute window); a full run sends well under it.</summary>
     public string PermitLimit { get; } = "1000000";
@@ -34,6 +38,7 @@ internal sealed class BenchOptions
     public string RedisUrl => $"redis://127.0.0.1:{RedisPort}";
     public string AnvilUrl => $"http://127.0.0.1:{AnvilPort}";
     public string Npgsql => $"Host=127.0.0.1;Port={PgPort};Username=xylo;Password=xylo;Database=xylo;Pooling=false";
+    public string ApiDirectory => Path.GetDirectoryName(ApiDll)!;
 
     public bool Wants(string scenario) => Scenarios.Contains(scenario);
 
@@ -57,6 +62,8 @@ internal sealed class BenchOptions
                 case "--pass-seconds": options.PassSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pgbench-seconds": options.PgbenchSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--audit-events": options.AuditEvents = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--rebuild-events": options.RebuildEvents = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--restore-events": options.RestoreEvents = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default:
                     if (args[i].StartsWith('-') || !AllScenarios.Contains(args[i]))
                     {

@@ -21,8 +21,12 @@ internal static class Statements
         }
     }
 
-    /// <summary>The statements since the last reset, per command of the pass named <paramref name="pass"/>; null when the extension is missing.</summary>
-    public static async Task<object?> ReportAsync(BenchOptions options, string pass, long commands, double wallSeconds, CancellationToken cancellation)
+    /// <summary>
+    /// The statements since the last reset in <paramref name="database"/> (the bench database unless named), per unit
+    /// (<paramref name="per"/>: a command, an event…) of the pass named <paramref name="pass"/>; null when the extension is missing.
+    /// </summary>
+    public static async Task<object?> ReportAsync(BenchOptions options, string pass, long commands, double wallSeconds, CancellationToken cancellation,
+        string per = "command", string? database = null)
     {
         try
         {
@@ -31,9 +35,9 @@ internal static class Statements
             var all = new List<(string Query, long Calls, double TotalMs, double MeanMs)>();
             await using (var cmd = new NpgsqlCommand("""
                 select query, calls, total_exec_time, mean_exec_time from pg_stat_statements
-                 where dbid = (select oid from pg_database where datname = current_database())
+                 where dbid = (select oid from pg_database where datname = coalesce($1, current_database()))
                  order by total_exec_time desc
-                """, db))
+                """, db) { Parameters = { new NpgsqlParameter { Value = (object?)database ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } } })
             await using (var reader = await cmd.ExecuteReaderAsync(cancellation))
             {
                 while (await reader.ReadAsync(cancellation)) all.Add((reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3)));
@@ -44,14 +48,16 @@ internal static class Statements
             var top = all.Take(10).Select(s => new Statement(
                 s.Query.Length > 160 ? s.Query[..160] + "…" : s.Query, s.Calls, Math.Round(s.TotalMs), Math.Round(s.MeanMs, 3),
                 Math.Round((double)s.Calls / Math.Max(1, commands), 2), Math.Round(s.TotalMs / Math.Max(1, totalMs), 3))).ToList();
-            Console.WriteLine($"bench: pg_stat_statements over {pass}: {calls:N0} statements for {commands:N0} commands ({(double)calls / Math.Max(1, commands):F1} per command), executor time {totalMs / 1000 / wallSeconds:F2} s per wall second");
+            Console.WriteLine($"bench: pg_stat_statements over {pass}: {calls:N0} statements for {commands:N0} {per}s ({(double)calls / Math.Max(1, commands):F1} per {per}), executor time {totalMs / 1000 / wallSeconds:F2} s per wall second");
             foreach (var t in top.Take(6))
             {
-                Console.WriteLine($"  {t.ShareOfDbTime,6:P1}  {t.CallsPerCommand,5:F2}/cmd  {t.MeanMs,7:F3} ms  {t.Query.ReplaceLineEndings(" ")}");
+                Console.WriteLine($"  {t.ShareOfDbTime,6:P1}  {t.CallsPerCommand,5:F2}/{per}  {t.MeanMs,7:F3} ms  {t.Query.ReplaceLineEndings(" ")}");
             }
 
             return new
             {
+                over = pass,
+                per,
                 commands,
                 statements = calls,
                 statementsPerCommand = (double)calls / Math.Max(1, commands),

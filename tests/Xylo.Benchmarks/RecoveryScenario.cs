@@ -1,0 +1,362 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace Xylo.Benchmarks;
+
+internal sealed record CommandRun(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr, double Seconds,
+    Dictionary<string, double> Cores, List<string> Busiest);
+
+/// <summary>
+/// The rebuild and restore scenarios, sharing one seeded log. In order: (restore) the API with the archive on and an
+/// earn pass while <c>xylo_archive_lag_seconds</c> is sampled from /metrics; the API stopped, a realistic log seeded
+/// by COPY (<see cref="EventLogSeeder"/>); (rebuild) <c>dotnet Xylo.Api.dll projections rebuild</c>, the product's
+/// command line, with the API stopped; (restore) the API again until its archive reaches the head of the log, then
+/// <c>dotnet Xylo.Api.dll recovery restore</c> of that archive into an empty database, rebuild included.
+/// </summary>
+internal static partial class RecoveryScenario
+{
+    private const string RestoreDatabase = "xylo_restore";
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Rows and figures go straight into the run's, so a later step's failure keeps what was measured before it.</summary>
+    public static async Task RunAsync(BenchOptions options, HttpClient http, IReadOnlyDictionary<string, string> goals,
+        List<Row> rows, Dictionary<string, object?> figures, CancellationToken cancellation)
+    {
+        var rebuild = options.Wants("rebuild");
+        var restore = options.Wants("restore");
+        var archive = Path.Combine(options.BenchDir, "archive", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss", Inv));
+        var settings = new Dictionary<string, string>
+        {
+            ["Archive__Enabled"] = restore ? "true" : "false",
+            ["Archive__Directory"] = archive,
+        };
+
+        // The first start applies the schema; with the archive on, its lag is measured under earn load.
+        object? lag = null;
+        await using (var api = await ApiProcess.StartAsync(options, http, cancellation, settings))
+        {
+            if (restore)
+            {
+                var (row, figure) = await ArchiveLagAsync(options, http, goals["restore"], cancellation);
+                rows.Add(row);
+                lag = figure;
+                figures["restore-archive-lag"] = figure;
+            }
+        }
+
+        var existing = await ScalarAsync(options.Npgsql, "select count(*) from xylo.mt_events", cancellation);
+        var wanted = Math.Max(rebuild ? options.RebuildEvents : 0, restore ? options.RestoreEvents : 0);
+        Console.WriteLine($"bench: recovery: seeding {Math.Max(0, wanted - existing):N0} events by COPY ({existing:N0} already in the log)");
+        var seeded = await EventLogSeeder.SeedAsync(options, Math.Max(0, wanted - existing), "recovery seed", cancellation);
+        Console.WriteLine($"bench: recovery: seeded {seeded.Events:N0} events ({seeded.Users:N0} users, {seeded.Streams:N0} streams) in {seeded.Seconds:F1} s ({seeded.EventsPerSecond:N0} events/s)");
+        figures["recovery-seeding"] = new
+        {
+            method = "binary COPY into xylo.mt_streams / xylo.mt_events (rows shaped as the API writes them), sequences from mt_events_sequence",
+            eventsPerUser = EventLogSeeder.EventsPerUser,
+            seeded,
+            alreadyInLog = existing,
+        };
+        var total = existing + seeded.Events;
+
+        if (rebuild)
+        {
+            var (row, figure) = await RebuildAsync(options, total, seeded, goals["rebuild"], cancellation);
+            rows.Add(row);
+            figures["rebuild"] = figure;
+        }
+
+        if (restore)
+        {
+            var (restoreRows, figure) = await RestoreAsync(options, http, settings, archive, goals["restore"], cancellation);
+            rows.AddRange(restoreRows);
+            figures["restore"] = new { archiveLag = lag, restore = figure };
+        }
+    }
+
+    // ------------------------------------------------------------------ archive lag
+
+    private static async Task<(Row Row, object Figure)> ArchiveLagAsync(BenchOptions options, HttpClient http, string goal, CancellationToken cancellation)
+    {
+        var users = await Program.SeedUsersAsync(options, http, Math.Min(options.Users, 500), "arch", cancellation);
+        var successes = new int[users.Count];
+        var send = Program.AwardSender(options, http, users, successes, i => (int)(i % users.Count));
+        Console.WriteLine("bench: restore: archive lag: warm-up 3 s, then earn at 32 clients while /metrics is sampled every 250 ms");
+        await Load.RunAsync(32, TimeSpan.FromSeconds(3), long.MaxValue, null, send, cancellation);
+
+        // Its own client: scrapes must not queue behind the load's connections.
+        using var scraper = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var samples = new ConcurrentQueue<double>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (await MetricAsync(options, scraper, "xylo_archive_lag_seconds", cancellation) is { } v) samples.Enqueue(v);
+                try
+                {
+                    await Task.Delay(250, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }, cancellation);
+        var load = await Load.RunAsync(32, TimeSpan.FromSeconds(options.PassSeconds), long.MaxValue, null, send, cancellation);
+        await stop.CancelAsync();
+        await sampler;
+
+        var sorted = samples.Order().ToArray();
+        var p50 = Load.Percentile(sorted, 0.50);
+        var p95 = Load.Percentile(sorted, 0.95);
+        var max = sorted.LastOrDefault();
+        Console.WriteLine($"bench: restore: archive lag p95 {p95:F2} s, max {max:F2} s ({sorted.Length} samples) during earn at {load.OkPerSecond:F0}/s, {load.Errors} errors");
+        var row = new Row("restore", "archive lag p95 (max)", $"{p95:F2} s ({max:F2} s)", "—", "—", goal,
+            $"xylo_archive_lag_seconds from /metrics every 250 ms, {sorted.Length} samples, p50 {p50:F2} s, during earn at 32 clients ({load.OkPerSecond:N0}/s, {load.Errors} errors, {load.Seconds:F0} s); segments close every 5 s or 10,000 events (defaults)");
+        return (row, new { samples = sorted.Length, intervalMs = 250, p50Seconds = p50, p95Seconds = p95, maxSeconds = max, inOrder = samples.ToArray(), load, users = users.Count });
+    }
+
+    private static async Task<double?> MetricAsync(BenchOptions options, HttpClient http, string name, CancellationToken cancellation)
+    {
+        try
+        {
+            var text = await http.GetStringAsync(new Uri(options.ApiUrl + "/metrics"), cancellation);
+            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+            return line is null ? null : double.Parse(line[(name.Length + 1)..].Trim(), Inv);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------ rebuild
+
+    // Command bounds: at the 1,300-1,500 events/s first measured on this shared 2-core machine, a million events take
+    // 12-13 minutes to rebuild and as long to restore; the bounds leave room for that and still stop a hang.
+    private static async Task<(Row Row, object Figure)> RebuildAsync(BenchOptions options, long events, SeededLog seeded, string goal,
+        CancellationToken cancellation)
+    {
+        Console.WriteLine($"bench: rebuild: dotnet Xylo.Api.dll projections rebuild over {events:N0} events (API stopped, archive off)");
+        await Statements.ResetAsync(options, cancellation);
+        // The command's default shard timeout (5 min) stops the largest projections of a million-event log on this
+        // machine ("Errors detected"); the restore command gives each projection 30 min, so does this.
+        var run = await RunCommandAsync(options, ["projections", "rebuild", "--shard-timeout", "30m"], new Dictionary<string, string> { ["Archive__Enabled"] = "false" },
+            TimeSpan.FromMinutes(20), cancellation);
+        if (run.ExitCode != 0) throw new InvalidOperationException($"projections rebuild exited with {run.ExitCode}: {Tail(run)}");
+
+        var own = run.Stdout.Select(l => FinishedRebuild().Match(l)).FirstOrDefault(m => m.Success) is { } m
+            ? double.Parse(m.Groups[1].Value, Inv) / 1000 : (double?)null;
+        var perProjection = run.Stdout.Select(l => FinishedProjection().Match(l)).Where(x => x.Success)
+            .Select(x => (Name: x.Groups[1].Value, Seconds: double.Parse(x.Groups[2].Value, Inv) / 1000)).OrderByDescending(x => x.Seconds).ToList();
+        var views = await CheckViewsAsync(options.Npgsql, "xylo", cancellation);
+        var statements = await Statements.ReportAsync(options, "the rebuild", events, run.Seconds, cancellation, "event");
+
+        var rate = events / run.Seconds;
+        Console.WriteLine($"bench: rebuild: {events:N0} events in {run.Seconds:F1} s wall ({rate:N0} events/s); the command's own total {own:F1} s; views: {views.Summary}");
+        Console.WriteLine($"  cores used: {Cores(run.Cores)}; busiest: {string.Join(", ", run.Busiest)}");
+        var row = new Row("rebuild", "events/s, all views", $"{rate:N0} events/s", $"{seeded.EventsPerSecond:N0} events/s seeding (COPY)",
+            $"{rate / seeded.EventsPerSecond:F2}", goal,
+            $"{events:N0} events ({seeded.Users:N0} users × {EventLogSeeder.EventsPerUser}); `dotnet Xylo.Api.dll projections rebuild --shard-timeout 30m` (every projection + the AuditChain subscription, up to 12 at once, API stopped): " +
+            $"{run.Seconds:F1} s wall incl. host start, its own total {own:F1} s; slowest {string.Join(", ", perProjection.Take(3).Select(p => $"{p.Name} {p.Seconds:F1} s"))}; " +
+            $"views {views.Summary}; cores {Cores(run.Cores)}");
+        return (row, new
+        {
+            command = "dotnet Xylo.Api.dll projections rebuild --shard-timeout 30m",
+            events,
+            wallSeconds = run.Seconds,
+            eventsPerSecond = rate,
+            commandOwnSeconds = own,
+            perProjectionSeconds = perProjection.Select(p => new { p.Name, p.Seconds }),
+            reference = new { seedingEventsPerSecond = seeded.EventsPerSecond },
+            views,
+            coresUsed = run.Cores,
+            busiestProcesses = run.Busiest,
+            statements,
+        });
+    }
+
+    private sealed record ViewCheck(bool Consistent, string Summary, Dictionary<string, long> Rows);
+
+    /// <summary>The rebuilt views must match the log: one balance per points account, one history entry per points event.</summary>
+    private static async Task<ViewCheck> CheckViewsAsync(string connectionString, string schema, CancellationToken cancellation)
+    {
+        var counts = new Dictionary<string, long>
+        {
+            ["pointsAccountsInLog"] = await ScalarAsync(connectionString, $"select count(distinct stream_id) from {schema}.mt_events where type = 'points_earned'", cancellation),
+            ["pointsEventsInLog"] = await ScalarAsync(connectionString, $"select count(*) from {schema}.mt_events where type like 'points\\_%'", cancellation),
+            ["usersInLog"] = await ScalarAsync(connectionString, $"select count(*) from {schema}.mt_events where type = 'user_registered'", cancellation),
+            ["mt_doc_pointsbalance"] = await ScalarAsync(connectionString, $"select count(*) from {schema}.mt_doc_pointsbalance", cancellation),
+            ["mt_doc_pointshistoryentry"] = await ScalarAsync(connectionString, $"select count(*) from {schema}.mt_doc_pointshistoryentry", cancellation),
+            ["mt_doc_userprofile"] = await ScalarAsync(connectionString, $"select count(*) from {schema}.mt_doc_userprofile", cancellation),
+            ["mt_doc_leaderboardentry"] = await ScalarAsync(connectionString, $"select count(*) from {schema}.mt_doc_leaderboardentry", cancellation),
+        };
+        var consistent = counts["mt_doc_pointsbalance"] == counts["pointsAccountsInLog"]
+            && counts["mt_doc_pointshistoryentry"] == counts["pointsEventsInLog"]
+            && counts["mt_doc_userprofile"] == counts["usersInLog"];
+        var summary = $"{(consistent ? "match the log" : "DO NOT match the log")} ({counts["mt_doc_pointsbalance"]:N0} balances, " +
+            $"{counts["mt_doc_pointshistoryentry"]:N0} history entries, {counts["mt_doc_userprofile"]:N0} profiles, {counts["mt_doc_leaderboardentry"]:N0} leaderboard rows)";
+        if (!consistent) throw new InvalidOperationException($"the rebuilt views do not match the log: {string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"))}");
+        return new ViewCheck(consistent, summary, counts);
+    }
+
+    // ------------------------------------------------------------------ restore
+
+    private static async Task<(List<Row> Rows, object Figure)> RestoreAsync(BenchOptions options, HttpClient http, Dictionary<string, string> settings,
+        string archive, string goal, CancellationToken cancellation)
+    {
+        var head = await ScalarAsync(options.Npgsql, "select coalesce(max(seq_id), 0) from xylo.mt_events", cancellation);
+        var events = await ScalarAsync(options.Npgsql, "select count(*) from xylo.mt_events", cancellation);
+        Console.WriteLine($"bench: restore: the API archives the log up to sequence {head:N0} ({events:N0} events)");
+        double archiveSeconds;
+        Dictionary<string, double> archiveCores;
+        List<string> archiveBusiest;
+        await using (var api = await ApiProcess.StartAsync(options, http, cancellation, settings))
+        {
+            var cpu = new CpuSampler(api.Pid, Program.PostmasterPid(options), -1);
+            var clock = Stopwatch.StartNew();
+            var last = 0.0;
+            while (clock.Elapsed < TimeSpan.FromMinutes(8))
+            {
+                last = await MetricAsync(options, http, "xylo_archive_last_sequence", cancellation) ?? 0;
+                if (last >= head) break;
+                await Task.Delay(500, cancellation);
+            }
+
+            archiveSeconds = clock.Elapsed.TotalSeconds;
+            (archiveCores, archiveBusiest) = cpu.Measure();
+            if (last < head) throw new TimeoutException($"the archive reached sequence {last:N0} of {head:N0} within 8 minutes");
+        }
+
+        Console.WriteLine($"bench: restore: archive reached {head:N0} after {archiveSeconds:F1} s; cores {Cores(archiveCores)}");
+        await using (var admin = new NpgsqlConnection(options.Npgsql))
+        {
+            await admin.OpenAsync(cancellation);
+            await using var drop = new NpgsqlCommand($"drop database if exists {RestoreDatabase} with (force)", admin);
+            await drop.ExecuteNonQueryAsync(cancellation);
+            await using var create = new NpgsqlCommand($"create database {RestoreDatabase} owner xylo", admin);
+            await create.ExecuteNonQueryAsync(cancellation);
+        }
+
+        var target = options.DatabaseUrl[..options.DatabaseUrl.LastIndexOf('/')] + "/" + RestoreDatabase;
+        var targetNpgsql = options.Npgsql.Replace("Database=xylo", "Database=" + RestoreDatabase, StringComparison.Ordinal);
+        await Statements.ResetAsync(options, cancellation);
+        Console.WriteLine($"bench: restore: dotnet Xylo.Api.dll recovery restore --archive {Path.GetRelativePath(options.Root, archive)} --database-url {target}");
+        var run = await RunCommandAsync(options, ["recovery", "restore", "--archive", archive, "--database-url", target],
+            new Dictionary<string, string> { ["Archive__Enabled"] = "false" }, TimeSpan.FromMinutes(25), cancellation);
+        if (run.ExitCode != 0) throw new InvalidOperationException($"recovery restore exited with {run.ExitCode}: {Tail(run)}");
+
+        var summary = run.Stdout.FirstOrDefault(l => l.StartsWith("restored ", StringComparison.Ordinal)) ?? "(no summary line)";
+        var restored = RestoredEvents().Match(summary) is { Success: true } m ? long.Parse(m.Groups[1].Value, Inv) : 0;
+        // The API may append a few events of its own while it archives (queued sign-up bonuses), so the archive can hold more than counted before.
+        if (restored < events) throw new InvalidOperationException($"restore brought back {restored:N0} events, the log held {events:N0} before archiving: {summary}");
+        var views = await CheckViewsAsync(targetNpgsql, "xylo", cancellation);
+        var statements = await Statements.ReportAsync(options, "the restore", restored, run.Seconds, cancellation, "event", RestoreDatabase);
+        var rate = restored / run.Seconds;
+        var archiveRate = events / archiveSeconds;
+        Console.WriteLine($"bench: restore: {restored:N0} events in {run.Seconds:F1} s wall ({rate:N0} events/s); views {views.Summary}");
+        Console.WriteLine($"  summary: {summary}");
+        Console.WriteLine($"  cores used: {Cores(run.Cores)}; busiest: {string.Join(", ", run.Busiest)}");
+        List<Row> rows =
+        [
+            new("restore", "events/s, archive → empty database incl. rebuild", $"{rate:N0} events/s", "—", "—", goal,
+                $"{restored:N0} events (the archive of the seeded log); `dotnet Xylo.Api.dll recovery restore` {run.Seconds:F1} s wall incl. host start; its summary: \"{summary}\"; views {views.Summary}; cores {Cores(run.Cores)}"),
+            new("restore", "archive catch-up (API archiving the seeded log)", $"{archiveRate:N0} events/s", "—", "—", "—",
+                $"{events:N0} events to sequence {head:N0} in {archiveSeconds:F1} s (from API start until xylo_archive_last_sequence reached the head); cores {Cores(archiveCores)}"),
+        ];
+        return (rows, new
+        {
+            command = "dotnet Xylo.Api.dll recovery restore --archive <dir> --database-url <empty database>",
+            events = restored,
+            wallSeconds = run.Seconds,
+            eventsPerSecond = rate,
+            summary,
+            progress = run.Stderr.Where(l => l.StartsWith("rebuilt ", StringComparison.Ordinal) || l.StartsWith("imported ", StringComparison.Ordinal)).TakeLast(20),
+            views,
+            coresUsed = run.Cores,
+            busiestProcesses = run.Busiest,
+            statements,
+            archive = new { directory = Path.GetRelativePath(options.Root, archive), events, head, seconds = archiveSeconds, eventsPerSecond = archiveRate, coresUsed = archiveCores, busiestProcesses = archiveBusiest },
+        });
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /// <summary>
+    /// Runs the API's command line to the end. CPU is sampled every second while it runs (an exited process's time
+    /// leaves /proc), so the split covers all but the last second.
+    /// </summary>
+    private static async Task<CommandRun> RunCommandAsync(BenchOptions options, string[] args, Dictionary<string, string> settings, TimeSpan timeout,
+        CancellationToken cancellation)
+    {
+        var info = ApiProcess.Command(options, args, settings);
+        var stdout = new ConcurrentQueue<string>();
+        var stderr = new ConcurrentQueue<string>();
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet Xylo.Api.dll");
+        var cpu = new CpuSampler(process.Id, Program.PostmasterPid(options), -1);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not { } line) return;
+            stdout.Enqueue(line);
+            if (line.StartsWith("Finished", StringComparison.Ordinal) || line.StartsWith("restored", StringComparison.Ordinal)) Console.WriteLine("  " + line);
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not { } line) return;
+            stderr.Enqueue(line);
+            Console.WriteLine("  " + line);
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        bounded.CancelAfter(timeout);
+        var split = cpu.Measure();
+        try
+        {
+            while (!process.HasExited)
+            {
+                split = cpu.Measure();
+                await Task.WhenAny(process.WaitForExitAsync(bounded.Token), Task.Delay(1000, bounded.Token));
+                bounded.Token.ThrowIfCancellationRequested();
+            }
+
+            await process.WaitForExitAsync(bounded.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet Xylo.Api.dll {string.Join(' ', args)} did not finish within {timeout.TotalMinutes:F0} minutes");
+        }
+
+        // The whole output stays beside the API logs for a post-mortem.
+        Directory.CreateDirectory(options.LogDirectory);
+        await File.WriteAllLinesAsync(Path.Combine(options.LogDirectory, $"{args[0]}-{args[1]}.out.log"), [.. stdout, "--- stderr", .. stderr], CancellationToken.None);
+        return new CommandRun(process.ExitCode, [.. stdout], [.. stderr], clock.Elapsed.TotalSeconds, split.Groups, split.Top);
+    }
+
+    private static string Tail(CommandRun run) => string.Join(" | ", run.Stderr.Concat(run.Stdout).TakeLast(5));
+
+    private static string Cores(Dictionary<string, double> c) =>
+        $"command/api {c["api"]:F2}, postgres {c["postgres"]:F2}, other {Math.Max(0, c["machine"] - c["api"] - c["postgres"] - c["harness"]):F2} of {Environment.ProcessorCount}";
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql, CancellationToken cancellation)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        await db.OpenAsync(cancellation);
+        await using var command = new NpgsqlCommand(sql, db);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation), Inv);
+    }
+
+    [GeneratedRegex(@"Finished rebuild in (\d+) ms")]
+    private static partial Regex FinishedRebuild();
+
+    [GeneratedRegex(@"^Finished rebuilding (.+) in (\d+) ms")]
+    private static partial Regex FinishedProjection();
+
+    [GeneratedRegex(@"^restored (\d+) events")]
+    private static partial Regex RestoredEvents();
+}
