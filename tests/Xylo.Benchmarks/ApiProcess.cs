@@ -75,6 +75,9 @@ internal sealed class ApiProcess : IAsyncDisposable
         info.Environment["INTEGRATION_API_KEYS"] = options.ApiKey;
         info.Environment["Logs__Console"] = "false";
         info.Environment["Logs__Directory"] = options.LogDirectory;
+        // The bench database is recreated each run; an archive left by an earlier run would not match it.
+        // Scenarios that measure the archive turn it on with a fresh directory.
+        info.Environment["Archive__Enabled"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
         return info;
     }
