@@ -28,7 +28,7 @@ public sealed record MintView(
     public const string Failed = "failed";
     public const string Deferred = "deferred";
 
-    public static readonly IReadOnlyList<string> Unfinished = [Queued, Signed, Broadcast, Deferred];
+    public static readonly string[] Unfinished = [Queued, Signed, Broadcast, Deferred];
 }
 
 /// <summary>Inline: a client polls its mint right after the 202, and the pipeline's steps move it at once.</summary>

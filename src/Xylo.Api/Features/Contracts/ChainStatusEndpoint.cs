@@ -29,7 +29,7 @@ public static class ChainStatusEndpoint
     {
         var local = await session.LoadAsync<SignerNonce>(chain.Signer, cancellation);
         var unfinished = await session.Query<MintView>()
-            .Where(m => m.Status == MintView.Queued || m.Status == MintView.Signed || m.Status == MintView.Broadcast || m.Status == MintView.Deferred)
+            .Where(m => m.Status.IsOneOf(MintView.Unfinished))
             .Select(m => new { m.Status, m.RequestedAt })
             .ToListAsync(cancellation);
         var now = clock.GetUtcNow();

@@ -98,7 +98,7 @@ public sealed class MintReconciler(
         var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
         var now = clock.GetUtcNow();
         var unfinished = await session.Query<MintView>()
-            .Where(m => m.Status == MintView.Queued || m.Status == MintView.Signed || m.Status == MintView.Broadcast || m.Status == MintView.Deferred)
+            .Where(m => m.Status.IsOneOf(MintView.Unfinished))
             .OrderBy(m => m.UpdatedAt)
             .Take(1000)
             .ToListAsync(cancellation);

@@ -17,7 +17,8 @@ public static class TrackMintHandler
 
         var now = clock.GetUtcNow();
         var receipt = await chain.FindReceiptAsync(mint);
-        var safeBlock = await chain.SafeBlockAsync();
+        // The safe block matters only for a receipt: no round trip for it while the transaction is unmined.
+        var safeBlock = receipt is null ? 0 : await chain.SafeBlockAsync();
         var (events, next) = MintDecisions.Track(mint, receipt, safeBlock, TimeSpan.FromSeconds(options.Value.ReplaceAfterSeconds), now);
         stream.AppendMany(events);
         await MintSettlement.ApplyAsync(session, mint, events, now, cancellation);
