@@ -34,6 +34,11 @@ internal static partial class RecoveryScenario
             ["Archive__Directory"] = archive,
         };
 
+        // From an empty database: what earlier scenarios left (audit's month-spread COPY log, earn's awards, mints)
+        // would otherwise count towards the seeded log and put a month-old head in front of the archive.
+        var dropped = await EmptyDatabaseAsync(options, cancellation);
+        Console.WriteLine($"bench: recovery: database emptied (dropped schemas: {(dropped.Count == 0 ? "none" : string.Join(", ", dropped))})");
+
         // The first start applies the schema; with the archive on, its lag is measured under earn load.
         object? lag = null;
         await using (var api = await ApiProcess.StartAsync(options, http, cancellation, settings))
@@ -342,6 +347,31 @@ internal static partial class RecoveryScenario
 
     private static string Cores(Dictionary<string, double> c) =>
         $"command/api {c["api"]:F2}, postgres {c["postgres"]:F2}, other {Math.Max(0, c["machine"] - c["api"] - c["postgres"] - c["harness"]):F2} of {Environment.ProcessorCount}";
+
+    /// <summary>
+    /// Drops every schema the xylo role owns (Marten's and Wolverine's tables, the audit chain), leaving the database,
+    /// its public schema and the pg_stat_statements extension the bench stack installed as a superuser.
+    /// </summary>
+    private static async Task<List<string>> EmptyDatabaseAsync(BenchOptions options, CancellationToken cancellation)
+    {
+        await using var db = new NpgsqlConnection(options.Npgsql);
+        await db.OpenAsync(cancellation);
+        var schemas = new List<string>();
+        await using (var list = new NpgsqlCommand(
+            "select nspname from pg_namespace where nspowner = current_user::regrole and nspname <> 'public' order by nspname", db))
+        await using (var reader = await list.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation)) schemas.Add(reader.GetString(0));
+        }
+
+        foreach (var schema in schemas)
+        {
+            await using var drop = new NpgsqlCommand($"drop schema \"{schema}\" cascade", db) { CommandTimeout = 600 };
+            await drop.ExecuteNonQueryAsync(cancellation);
+        }
+
+        return schemas;
+    }
 
     private static async Task<long> ScalarAsync(string connectionString, string sql, CancellationToken cancellation)
     {
