@@ -81,6 +81,15 @@ internal sealed class CpuSampler
         var seconds = clock.Elapsed.TotalSeconds;
         var delta = end.Processes.ToDictionary(kv => kv.Key, kv => (kv.Value.Comm, kv.Value.Parent,
             Seconds: kv.Value.Seconds - (start.Processes.TryGetValue(kv.Key, out var s) ? s.Seconds : 0)));
+        // A child that exited in between (a PostgreSQL backend whose connection closed, a pgbench run) is gone from
+        // the end sample, and its whole lifetime moved into its parent's reaped time (counted in Seconds): take back
+        // what it had used before the start, once, from the parent.
+        foreach (var (pid, gone) in start.Processes)
+        {
+            if (end.Processes.ContainsKey(pid) || !delta.TryGetValue(gone.Parent, out var parent)) continue;
+            delta[gone.Parent] = parent with { Seconds = parent.Seconds - gone.Seconds };
+        }
+
         double Of(Func<int, (string Comm, int Parent, double Seconds), bool> match) =>
             Math.Round(delta.Where(kv => match(kv.Key, kv.Value)).Sum(kv => kv.Value.Seconds) / seconds, 2);
         var groups = new Dictionary<string, double>
@@ -112,9 +121,11 @@ internal sealed class CpuSampler
                 var open = stat.IndexOf('(', StringComparison.Ordinal);
                 var close = stat.LastIndexOf(')');
                 var f = stat[(close + 2)..].Split(' ');
-                // after the command: state(0) ppid(1) ... utime(11) stime(12)
+                // after the command: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14): its own time plus
+                // that of the children it has reaped, so exited children stay counted under their parent
                 processes[pid] = (stat[(open + 1)..close], int.Parse(f[1], CultureInfo.InvariantCulture),
-                    (double.Parse(f[11], CultureInfo.InvariantCulture) + double.Parse(f[12], CultureInfo.InvariantCulture)) / TicksPerSecond);
+                    (double.Parse(f[11], CultureInfo.InvariantCulture) + double.Parse(f[12], CultureInfo.InvariantCulture)
+                     + double.Parse(f[13], CultureInfo.InvariantCulture) + double.Parse(f[14], CultureInfo.InvariantCulture)) / TicksPerSecond);
             }
             catch (IOException)
             {

@@ -540,15 +540,15 @@ internal static class Program
     private static string Cores(Dictionary<string, double> c) =>
         $"api {c["api"]:F2}, postgres {c["postgres"]:F2}, redis {c["redis"]:F2}, client {c["harness"]:F2}, other {Other(c):F2}, machine {c["machine"]:F2}, steal {c["steal"]:F2}";
 
-    private static readonly List<(string Pass, double Cores, List<string> Top)> OtherLoadSamples = [];
+    internal static readonly List<(string Pass, double Cores, List<string> Top)> OtherLoadSamples = [];
 
     private static string OtherLoad() => OtherLoadSamples.Count == 0
         ? "(not measured)"
-        : string.Join("; ", OtherLoadSamples.Select(o => $"{o.Cores.ToString("F2", Inv)} cores during {o.Pass}")) +
-          $" of {Environment.ProcessorCount} (busiest then: {string.Join(", ", OtherLoadSamples.MaxBy(o => o.Cores).Top)}). " +
+        : $"(cores of {Environment.ProcessorCount}) " + string.Join("; ", OtherLoadSamples.Select(o => $"{o.Cores.ToString("F2", Inv)} during {o.Pass}")) +
+          $"; busiest processes during {OtherLoadSamples.MaxBy(o => o.Cores).Pass}: {string.Join(", ", OtherLoadSamples.MaxBy(o => o.Cores).Top)}. " +
           (OtherLoadSamples.Max(o => o.Cores) >= 0.2 ? "**The machine was not idle: these figures are disturbed.**" : "The machine was otherwise idle.");
 
-    private static double Other(Dictionary<string, double> c) => Math.Max(0, c["machine"] - c["api"] - c["postgres"] - c["redis"] - c["harness"]);
+    internal static double Other(Dictionary<string, double> c) => Math.Max(0, c["machine"] - c["api"] - c["postgres"] - c["redis"] - c["harness"]);
 
     private static string Ref(double? value, string what) => value is { } v ? $"{v:N0} {what}" : "—";
 
