@@ -207,13 +207,6 @@ public sealed class ChainGateway
         await Web3.Eth.GetContractQueryHandler<PausedFunction>().QueryAsync<bool>(contract, new PausedFunction(),
             block is { } number ? new BlockParameter(new HexBigInteger(number)) : BlockParameter.CreateLatest());
 
-    public async Task<long?> TokenIdForRequestAsync(string requestId)
-    {
-        var id = await Web3.Eth.GetContractQueryHandler<TokenIdForRequestFunction>().QueryAsync<BigInteger>(RewardsContract,
-            new TokenIdForRequestFunction { RequestId = requestId.HexToByteArray() });
-        return id.IsZero ? null : (long)id;
-    }
-
     /// <summary>Where the chain minted a request, from the contract's RewardMinted log (indexed by request id).</summary>
     public async Task<(string TxHash, long BlockNumber)?> FindMintLogAsync(string requestId)
     {

@@ -27,7 +27,6 @@ public sealed class ArchiveWriter : IAsyncDisposable
     private readonly NpgsqlDataSource _database;
     private readonly ILogger<ArchiveWriter> _logger;
     private readonly TimeProvider _clock;
-    private bool _loaded;
     private bool _active;
     private long _closedTo;
     private long _coveredTo;
@@ -57,7 +56,9 @@ public sealed class ArchiveWriter : IAsyncDisposable
         await _gate.WaitAsync(cancellation);
         try
         {
-            await LoadAsync(cancellation);
+            // Becoming the writer (first page on this node, or the daemon moved here from another node): the
+            // manifest, not what this node saw before, says where the archive ends.
+            if (!_active) await LoadAsync(cancellation);
             _active = true;
             while (_coveredTo < ceiling)
             {
@@ -93,8 +94,9 @@ public sealed class ArchiveWriter : IAsyncDisposable
         await _gate.WaitAsync(cancellation);
         try
         {
-            await LoadAsync(cancellation);
-            if (_active && SegmentDue()) await CloseAsync(cancellation);
+            // Only the node that writes knows where the archive ends; the others publish nothing (alert on the max).
+            if (!_active) return;
+            if (SegmentDue()) await CloseAsync(cancellation);
             Lag.Set(await LagSecondsAsync(cancellation));
         }
         finally
@@ -107,7 +109,9 @@ public sealed class ArchiveWriter : IAsyncDisposable
 
     private async Task LoadAsync(CancellationToken cancellation)
     {
-        if (_loaded) return;
+        _open.Clear();
+        _closedTo = 0;
+        _lastHash = ArchiveSegment.Genesis;
         var manifest = await Store.ReadManifestAsync(cancellation);
         if (manifest.Count > 0)
         {
@@ -125,7 +129,6 @@ public sealed class ArchiveWriter : IAsyncDisposable
         }
 
         _coveredTo = _closedTo;
-        _loaded = true;
         LastSequence.Set(_closedTo);
         _logger.LogInformation("Archive in {ArchiveLocation} continues after sequence {ArchivedSequence} ({Segments} segments)",
             Store.Location, _closedTo, manifest.Count);

@@ -21,7 +21,8 @@ public sealed record RewardSupplyReturned(Guid RewardId, Guid MintId, string Rea
 
 /// <summary>
 /// A reward of the catalog (stream id = reward id). Claims are appended with the stream locked
-/// (FetchForExclusiveWriting), so concurrent mints of one reward queue up instead of overselling or conflicting.
+/// (a transaction-scoped advisory lock on the reward, RewardStream.OpenLockedAsync), so concurrent mints of one
+/// reward queue up instead of overselling or conflicting.
 /// </summary>
 public sealed record Reward(
     Guid Id,

@@ -74,13 +74,6 @@ public sealed class TokenUriFunction : FunctionMessage
     public BigInteger TokenId { get; set; }
 }
 
-[Function("balanceOf", "uint256")]
-public sealed class NftBalanceOfFunction : FunctionMessage
-{
-    [Parameter("address", "owner", 1)]
-    public string Owner { get; set; } = "";
-}
-
 [Function("hasRole", "bool")]
 public sealed class HasRoleFunction : FunctionMessage
 {

@@ -26,8 +26,9 @@ public sealed class AuditChainVerifier(EventLogDatabase log)
         var previous = await log.HashBeforeAsync(connection, first, cancellation);
         await using var command = new NpgsqlCommand(
             "select coalesce(e.seq_id, c.seq_id), e.stream_id, e.version, e.type, e.data::text, e.timestamp, c.hash, e.seq_id is null " +
-            $"from {log.Events} e full join {log.Chain} c on c.seq_id = e.seq_id " +
-            "where (e.seq_id between $1 and $2) or (c.seq_id between $1 and $2) order by 1", connection);
+            // Both sides cut to the range before the join: PostgreSQL cannot push a range through a full join.
+            $"from (select * from {log.Events} where seq_id between $1 and $2) e " +
+            $"full join (select seq_id, hash from {log.Chain} where seq_id between $1 and $2) c on c.seq_id = e.seq_id order by 1", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = first });
         command.Parameters.Add(new NpgsqlParameter { Value = last });
         await using var reader = await command.ExecuteReaderAsync(cancellation);

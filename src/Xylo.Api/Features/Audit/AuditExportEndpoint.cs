@@ -13,6 +13,7 @@ public static class AuditExportEndpoint
     public const string NdJson = "application/x-ndjson";
     private const int FlushEvery = 1000;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
 
     /// <summary>
     /// The filtered range as NDJSON, one event per line, streamed row by row from one database cursor (no
@@ -39,7 +40,7 @@ public static class AuditExportEndpoint
             while (await reader.ReadAsync(cancellation))
             {
                 await JsonSerializer.SerializeAsync(output, AuditEvent.Read(reader), Json, cancellation);
-                output.WriteByte((byte)'\n');
+                await output.WriteAsync(NewLine, cancellation); // Kestrel refuses synchronous writes
                 if (++lines % FlushEvery == 0) await output.FlushAsync(cancellation);
             }
         }, NdJson);

@@ -1,6 +1,7 @@
 using Marten;
 using Nethereum.Contracts;
 using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.JsonRpc.Client;
 using Xylo.Api.Chain;
 using Xylo.Api.External.Slack;
 using Xylo.Domain.Mints;
@@ -35,7 +36,17 @@ public static class SignMintHandler
                 return [SlackNotice.Alert($"Mint {mint.Id} failed: {reverts.Reason}")];
 
             case MintPreflight.AlreadyMinted minted:
-                var log = await chain.FindMintLogAsync(mint.RequestId);
+                // The log only adds the transaction hash and block: a provider that refuses the block range must not hold up the settlement.
+                (string TxHash, long BlockNumber)? log = null;
+                try
+                {
+                    log = await chain.FindMintLogAsync(mint.RequestId);
+                }
+                catch (RpcResponseException e)
+                {
+                    logger.LogWarning(e, "Mint {MintId}: the RewardMinted log of request {RequestId} could not be read; settling without its transaction hash", mint.Id, mint.RequestId);
+                }
+
                 var settled = MintDecisions.SettleFromChain(mint, minted.TokenId, log?.TxHash, log?.BlockNumber ?? 0, now);
                 stream.AppendMany(settled);
                 await MintSettlement.ApplyAsync(session, mint, settled, now, cancellation);
