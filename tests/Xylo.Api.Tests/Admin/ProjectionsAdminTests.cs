@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Alba;
 using Marten;
@@ -84,7 +83,7 @@ public sealed class ProjectionsAdminTests(DevelopmentFixture fixture)
         status.GetProperty("status").GetString().ShouldBe("succeeded", status.ToString());
         status.GetProperty("totalEvents").GetInt64().ShouldBeGreaterThan(0);
         status.GetProperty("processedEvents").GetInt64().ShouldBe(status.GetProperty("totalEvents").GetInt64());
-        status.GetProperty("durationSeconds").GetDouble().ShouldBeGreaterThanOrEqualTo(0);
+        status.TryGetProperty("durationSeconds", out _).ShouldBeTrue(status.ToString());
         written.ShouldBeGreaterThanOrEqualTo(20);
 
         await Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
@@ -111,6 +110,19 @@ public sealed class ProjectionsAdminTests(DevelopmentFixture fixture)
         await Host.AwardEachAsync(admin, fan.User.Id, 42, 58);
         var before = await Host.BalanceAsync(fan);
         await RunningAsync(admin);
+
+        // Without the view the rebuild has something to do: an equal balance afterwards can only come from the replay.
+        var store = Host.Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            session.Delete<PointsBalance>(fan.User.Id);
+            await session.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using (var query = store.QuerySession())
+        {
+            (await query.LoadAsync<PointsBalance>(fan.User.Id, TestContext.Current.CancellationToken)).ShouldBeNull();
+        }
 
         var accepted = await Host.Scenario(s =>
         {

@@ -15,8 +15,8 @@ public sealed class AuditEventsTests(DevelopmentFixture fixture)
     {
         var admin = await Host.DevSignInAsync(roles: ["admin"]);
         var auditor = await Host.DevSignInAsync(roles: ["auditor"]);
-        var fan = await Host.DevSignInAsync();
         var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var fan = await Host.DevSignInAsync();
         await Host.AwardEachAsync(admin, fan.User.Id, Enumerable.Range(1, 12).Select(i => (long)i).ToArray());
 
         var all = await Host.GetJsonAsync($"/audit/events?streamId={fan.User.Id}&limit=1000", auditor);

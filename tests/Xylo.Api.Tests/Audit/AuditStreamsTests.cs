@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Alba;
 using Shouldly;
+using Xylo.Api.Features.Auth;
 using Xylo.Api.Tests.Support;
 
 namespace Xylo.Api.Tests.Audit;
@@ -89,6 +90,47 @@ public sealed class AuditStreamsTests(DevelopmentFixture fixture)
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         lines.ShouldAllBe(l => l.GetProperty("type").GetString() == "points_earned");
         lines.Select(l => l.GetProperty("data").GetProperty("Amount").GetInt64()).ShouldBe([100, 1, 2, 3, 4]);
+    }
+
+    [Fact]
+    public async Task The_export_streams_through_a_server_that_refuses_synchronous_writes()
+    {
+        var admin = await Host.DevSignInAsync(roles: ["admin"]);
+        var auditor = await Host.DevSignInAsync(roles: ["auditor"]);
+        var fan = await Host.DevSignInAsync();
+        await Host.AwardEachAsync(admin, fan.User.Id, 1, 2, 3);
+        var expected = await Host.StreamSequencesAsync(fan.User.Id);
+
+        // Through the test server's own response stream, made to throw on a synchronous write as Kestrel does
+        // (Alba allows them, and a scenario's in-memory body would accept them anyway).
+        var server = (Microsoft.AspNetCore.TestHost.TestServer)Host.Server;
+        var allowed = server.AllowSynchronousIO;
+        server.AllowSynchronousIO = false;
+        using var client = server.CreateClient();
+        try
+        {
+            await ExportBothWaysAsync(client, auditor, fan.User.Id, expected);
+        }
+        finally
+        {
+            server.AllowSynchronousIO = allowed;
+        }
+    }
+
+    private static async Task ExportBothWaysAsync(HttpClient client, TokenResponse auditor, Guid streamId, List<long> expected)
+    {
+        foreach (var gzip in new[] { false, true })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/audit/export?streamId={streamId}");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", auditor.AccessToken);
+            if (gzip) request.Headers.AcceptEncoding.ParseAdd("gzip");
+            using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
+            await using var decoded = gzip ? new GZipStream(body, CompressionMode.Decompress) : body;
+            using var reader = new StreamReader(decoded, Encoding.UTF8);
+            Sequences(await reader.ReadToEndAsync(TestContext.Current.CancellationToken)).ShouldBe(expected, gzip ? "gzipped" : "plain");
+        }
     }
 
     private static List<long> Sequences(string ndjson) =>

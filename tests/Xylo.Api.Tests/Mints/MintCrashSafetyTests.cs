@@ -96,9 +96,11 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
         MintAccepted accepted;
         try
         {
+            var tried = fixture.Proxy.Unanswered("eth_estimateGas");
             accepted = await Host.RequestMintAsync(fan, rewardId);
-            // A bounded look at the outage: nothing can move while the node is down.
-            await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+            // The signer's dry run reached the proxy and found no node behind it: the mint must still be queued.
+            (await Eventually.Get(() => Task.FromResult(fixture.Proxy.Unanswered("eth_estimateGas")), n => n > tried, TimeSpan.FromSeconds(20)))
+                .ShouldBeGreaterThan(tried, "the pipeline never tried the chain while the node was down");
             (await Host.MintAsync(accepted.MintId))!.Status.ShouldBe(MintView.Queued);
         }
         finally

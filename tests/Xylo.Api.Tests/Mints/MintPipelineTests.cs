@@ -151,10 +151,14 @@ public sealed class MintPipelineTests(MintFixture fixture)
         var reward = await Host.CreateRewardAsync(admin, cost: 10);
         var (fan, _) = await fixture.FanWithWalletAsync();
         fixture.Slack.Down = true;
+        var refused = fixture.Slack.Refused;
         try
         {
             var accepted = await Host.RequestMintAsync(fan, reward.Id);
             await Host.WaitForMintAsync(accepted.MintId, MintView.Confirmed);
+            // The notice of this mint really met a Slack that was down, and the mint was confirmed all the same.
+            (await Eventually.Get(() => Task.FromResult(fixture.Slack.Refused), n => n > refused, TimeSpan.FromSeconds(20)))
+                .ShouldBeGreaterThan(refused, "no notice reached Slack while it was down");
         }
         finally
         {

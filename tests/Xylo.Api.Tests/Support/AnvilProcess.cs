@@ -11,9 +11,6 @@ public sealed record AnvilOptions
 {
     public long ChainId { get; init; } = 80002;
 
-    /// <summary>Seconds between blocks; null mines a block per transaction (automine).</summary>
-    public int? BlockTime { get; init; }
-
     /// <summary>Keep the chain in a state file, so a stop and start continues it instead of starting over.</summary>
     public bool KeepState { get; init; }
 }
@@ -66,7 +63,6 @@ public sealed class AnvilProcess(AnvilOptions? options = null) : IAsyncDisposabl
         {
             "--host", "127.0.0.1", "--port", Invariant(Port), "--chain-id", Invariant(_options.ChainId), "-q",
         };
-        if (_options.BlockTime is { } seconds) arguments.AddRange(["--block-time", Invariant(seconds)]);
         if (_options.KeepState) arguments.AddRange(["--state", Path.Combine(_stateDirectory, "state.json"), "--state-interval", "1"]);
 
         var start = new ProcessStartInfo(Binary(), arguments)

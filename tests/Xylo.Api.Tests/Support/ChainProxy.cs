@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -22,6 +23,11 @@ public sealed class ChainProxy : IAsyncDisposable
 
     public int DroppedBroadcasts => Volatile.Read(ref _droppedBroadcasts);
 
+    private readonly ConcurrentDictionary<string, int> _unanswered = new(StringComparer.Ordinal);
+
+    /// <summary>Calls of <paramref name="method"/> the node did not answer (it was down): proof that XYLO tried.</summary>
+    public int Unanswered(string method) => _unanswered.GetValueOrDefault(method);
+
     public static async Task<ChainProxy> StartAsync(string upstream)
     {
         var proxy = new ChainProxy();
@@ -40,19 +46,33 @@ public sealed class ChainProxy : IAsyncDisposable
             return;
         }
 
-        using var response = await _http.PostAsync(new Uri(upstream), new StringContent(body, Encoding.UTF8, "application/json"));
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.PostAsync(new Uri(upstream), new StringContent(body, Encoding.UTF8, "application/json"));
+        }
+        catch (HttpRequestException)
+        {
+            foreach (var method in Methods(body)) _unanswered.AddOrUpdate(method, 1, (_, n) => n + 1);
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            return;
+        }
+
+        using var _ = response;
         context.Response.StatusCode = (int)response.StatusCode;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(await response.Content.ReadAsStringAsync());
     }
 
-    private static bool IsBroadcast(string body) =>
-        JsonNode.Parse(body) switch
+    private static bool IsBroadcast(string body) => Methods(body).Contains("eth_sendRawTransaction");
+
+    private static IEnumerable<string> Methods(string body) =>
+        (JsonNode.Parse(body) switch
         {
-            JsonArray batch => batch.Any(call => call?["method"]?.GetValue<string>() == "eth_sendRawTransaction"),
-            JsonObject call => call["method"]?.GetValue<string>() == "eth_sendRawTransaction",
-            _ => false,
-        };
+            JsonArray batch => batch.Select(call => call?["method"]?.GetValue<string>()),
+            JsonObject call => [call["method"]?.GetValue<string>()],
+            _ => [],
+        }).OfType<string>();
 
     public async ValueTask DisposeAsync()
     {

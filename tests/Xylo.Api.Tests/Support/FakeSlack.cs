@@ -16,6 +16,11 @@ public sealed class FakeSlack : IAsyncDisposable
 
     public volatile bool Down;
 
+    private int _refused;
+
+    /// <summary>Posts answered 503 while <see cref="Down"/>.</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
     public static async Task<FakeSlack> StartAsync()
     {
         var slack = new FakeSlack();
@@ -28,6 +33,7 @@ public sealed class FakeSlack : IAsyncDisposable
     {
         if (Down)
         {
+            Interlocked.Increment(ref _refused);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }

@@ -29,7 +29,16 @@ public static class XyloCli
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet Xylo.Api.dll {string.Join(' ', args)} did not finish within 120 s");
+        }
+
         return (process.ExitCode, await output + await errors);
     }
 
