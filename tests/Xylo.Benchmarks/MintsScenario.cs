@@ -16,6 +16,8 @@ using Npgsql;
 using Xylo.Api.Chain;
 using Xylo.Api.Chain.Contracts;
 
+using Xylo.Projections.Mints;
+
 namespace Xylo.Benchmarks;
 
 /// <param name="OtherCores">Cores used by processes outside the bench (anvil counts as the bench here) during the measured pass.</param>
@@ -216,7 +218,7 @@ internal static class MintsScenario
         while (true)
         {
             views = await ViewsAsync(db, accepted, cancellation);
-            if (views.Count(v => v.Status is "confirmed" or "failed") == accepted.Length) break;
+            if (views.Count(v => v.Status is MintView.Confirmed or MintView.Failed) == accepted.Length) break;
             if (clock.Elapsed > deadline)
             {
                 Console.WriteLine($"bench: mints: not all terminal after {deadline.TotalSeconds:F0} s: {string.Join(", ", views.GroupBy(v => v.Status).Select(g => $"{g.Key} {g.Count()}"))}");
