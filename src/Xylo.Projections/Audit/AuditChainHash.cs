@@ -4,13 +4,17 @@ using System.Text;
 
 namespace Xylo.Projections.Audit;
 
-/// <summary>One row of the event log exactly as PostgreSQL returns it: the input of the hash chain.</summary>
-public sealed record ChainedEvent(long Sequence, Guid StreamId, long Version, string Type, string Data, DateTimeOffset Timestamp);
+/// <summary>
+/// One row of the event log exactly as PostgreSQL returns it: the input of the hash chain. The metadata columns
+/// (who acted, why, the event's id) are audit facts too, so they are hashed; a missing one hashes as empty text.
+/// </summary>
+public sealed record ChainedEvent(long Sequence, Guid StreamId, long Version, string Type, string Data, DateTimeOffset Timestamp,
+    Guid Id, string? CorrelationId, string? CausationId, string? UserName, string? Headers);
 
 /// <summary>
 /// The tamper-evidence hash: SHA-256 over the previous hash and one event, every field as text separated
 /// by a line feed, so anyone can recompute it with <c>sha256sum</c>:
-/// <c>hex(previous) \n seq \n stream id \n version \n type \n data \n timestamp</c>.
+/// <c>hex(previous) \n seq \n stream id \n version \n type \n data \n timestamp \n id \n correlation id \n causation id \n user name \n headers</c>.
 /// <c>data</c> is the jsonb column's text output (PostgreSQL prints jsonb canonically, and that text never
 /// holds a raw line feed); the timestamp is UTC with microseconds, PostgreSQL's precision. The first
 /// event chains to 32 zero bytes.
@@ -30,7 +34,12 @@ public static class AuditChainHash
             e.Version.ToString(CultureInfo.InvariantCulture),
             e.Type,
             e.Data,
-            FormatTimestamp(e.Timestamp));
+            FormatTimestamp(e.Timestamp),
+            e.Id.ToString("D"),
+            e.CorrelationId ?? "",
+            e.CausationId ?? "",
+            e.UserName ?? "",
+            e.Headers ?? "");
         return SHA256.HashData(Encoding.UTF8.GetBytes(text));
     }
 

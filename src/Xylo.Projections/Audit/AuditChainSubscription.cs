@@ -8,7 +8,8 @@ namespace Xylo.Projections.Audit;
 
 /// <summary>
 /// Chains every event, in sequence order, after it is committed (the daemon only hands out ranges below
-/// the high-water mark, so no later commit can slip in behind a hashed event). Each range is re-read as
+/// the high-water mark; a commit that arrives after the daemon skipped its sequence gap as stale stays
+/// unhashed and is reported by the integrity check). Each range is re-read as
 /// stored, including archived events, and its hashes are written in the transaction that records the
 /// subscription's progress: the chain and its position cannot disagree.
 /// </summary>

@@ -34,7 +34,7 @@ public sealed class EventLogDatabase(string connectionString, string schema) : I
         [EnumeratorCancellation] CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand(
-            $"select seq_id, stream_id, version, type, data::text, timestamp from {Events} where seq_id > $1 and seq_id <= $2 order by seq_id",
+            $"select {ChainedColumns} from {Events} where seq_id > $1 and seq_id <= $2 order by seq_id",
             connection);
         command.Parameters.Add(new NpgsqlParameter { Value = after });
         command.Parameters.Add(new NpgsqlParameter { Value = upTo });
@@ -42,13 +42,25 @@ public sealed class EventLogDatabase(string connectionString, string schema) : I
         while (await reader.ReadAsync(cancellation)) yield return ReadChained(reader, 0);
     }
 
+    /// <summary>The columns <see cref="ReadChained"/> reads, in its order (qualify with <paramref name="alias"/>).</summary>
+    public static string ChainedColumnsOf(string alias) =>
+        $"{alias}seq_id, {alias}stream_id, {alias}version, {alias}type, {alias}data::text, {alias}timestamp, " +
+        $"{alias}id, {alias}correlation_id, {alias}causation_id, {alias}user_name, {alias}headers::text";
+
+    public static string ChainedColumns { get; } = ChainedColumnsOf("");
+
     public static ChainedEvent ReadChained(NpgsqlDataReader reader, int first) => new(
         reader.GetInt64(first),
         reader.GetGuid(first + 1),
         reader.GetInt64(first + 2),
         reader.GetString(first + 3),
         reader.GetString(first + 4),
-        reader.GetFieldValue<DateTimeOffset>(first + 5));
+        reader.GetFieldValue<DateTimeOffset>(first + 5),
+        reader.GetGuid(first + 6),
+        reader.IsDBNull(first + 7) ? null : reader.GetString(first + 7),
+        reader.IsDBNull(first + 8) ? null : reader.GetString(first + 8),
+        reader.IsDBNull(first + 9) ? null : reader.GetString(first + 9),
+        reader.IsDBNull(first + 10) ? null : reader.GetString(first + 10));
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 }

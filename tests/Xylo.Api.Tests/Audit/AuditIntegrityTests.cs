@@ -25,7 +25,8 @@ public sealed class AuditIntegrityTests(DevelopmentFixture fixture)
             "select encode(c.hash, 'hex'), encode(sha256(convert_to(concat_ws(E'\\n', " +
             "coalesce((select encode(p.hash, 'hex') from xylo.audit_chain p where p.seq_id < e.seq_id order by p.seq_id desc limit 1), repeat('0', 64)), " +
             "e.seq_id::text, e.stream_id::text, e.version::text, e.type, e.data::text, " +
-            "to_char(e.timestamp at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')), 'UTF8')), 'hex') " +
+            "to_char(e.timestamp at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), e.id::text, " +
+            "coalesce(e.correlation_id, ''), coalesce(e.causation_id, ''), coalesce(e.user_name, ''), coalesce(e.headers::text, '')), 'UTF8')), 'hex') " +
             "from xylo.mt_events e join xylo.audit_chain c on c.seq_id = e.seq_id where e.seq_id = $1", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = head.GetProperty("sequence").GetInt64() });
         await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
@@ -86,6 +87,27 @@ public sealed class AuditIntegrityTests(DevelopmentFixture fixture)
 
         (await Host.GetJsonAsync("/audit/integrity", auditor)).GetProperty("firstBrokenSequence").ValueKind
             .ShouldBe(System.Text.Json.JsonValueKind.Null, "restoring the data restores the chain");
+
+        // Who acted is an audit fact as much as what happened.
+        string actor;
+        await using (var read = new NpgsqlCommand("select user_name from xylo.mt_events where seq_id = $1", connection))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = target });
+            actor = (string)(await read.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+        }
+
+        try
+        {
+            await ExecuteAsync(connection, "update xylo.mt_events set user_name = $2 where seq_id = $1", target, Guid.NewGuid().ToString());
+            (await Host.GetJsonAsync("/audit/integrity", auditor)).GetProperty("firstBrokenSequence").GetInt64().ShouldBe(target);
+        }
+        finally
+        {
+            await ExecuteAsync(connection, "update xylo.mt_events set user_name = $2 where seq_id = $1", target, actor);
+        }
+
+        (await Host.GetJsonAsync("/audit/integrity", auditor)).GetProperty("firstBrokenSequence").ValueKind
+            .ShouldBe(System.Text.Json.JsonValueKind.Null, "restoring the actor restores the chain");
         await Host.GetJsonAsync("/audit/integrity?from=abc", auditor, 400);
         await Host.GetJsonAsync("/audit/integrity?from=10&to=5", auditor, 400);
     }

@@ -25,7 +25,7 @@ public sealed class AuditChainVerifier(EventLogDatabase log)
 
         var previous = await log.HashBeforeAsync(connection, first, cancellation);
         await using var command = new NpgsqlCommand(
-            "select coalesce(e.seq_id, c.seq_id), e.stream_id, e.version, e.type, e.data::text, e.timestamp, c.hash, e.seq_id is null " +
+            $"select coalesce(e.seq_id, c.seq_id), e.seq_id is null, c.hash, {EventLogDatabase.ChainedColumnsOf("e.")} " +
             // Both sides cut to the range before the join: PostgreSQL cannot push a range through a full join.
             $"from (select * from {log.Events} where seq_id between $1 and $2) e " +
             $"full join (select seq_id, hash from {log.Chain} where seq_id between $1 and $2) c on c.seq_id = e.seq_id order by 1", connection);
@@ -36,11 +36,11 @@ public sealed class AuditChainVerifier(EventLogDatabase log)
         while (await reader.ReadAsync(cancellation))
         {
             var sequence = reader.GetInt64(0);
-            if (reader.GetBoolean(7)) return Broken(sequence, "the event is missing from the log (deleted after it was hashed)");
-            if (reader.IsDBNull(6)) return Broken(sequence, "the event has no hash (inserted behind the chain head, or its hash was deleted)");
-            var computed = AuditChainHash.Compute(previous, EventLogDatabase.ReadChained(reader, 0));
-            if (!computed.AsSpan().SequenceEqual(reader.GetFieldValue<byte[]>(6)))
-                return Broken(sequence, "the hash does not match: this event's sequence, stream, version, type, data or timestamp changed, or the stored hash did");
+            if (reader.GetBoolean(1)) return Broken(sequence, "the event is missing from the log (deleted after it was hashed)");
+            if (reader.IsDBNull(2)) return Broken(sequence, "the event has no hash (inserted behind the chain head, or its hash was deleted)");
+            var computed = AuditChainHash.Compute(previous, EventLogDatabase.ReadChained(reader, 3));
+            if (!computed.AsSpan().SequenceEqual(reader.GetFieldValue<byte[]>(2)))
+                return Broken(sequence, "the hash does not match: this event's sequence, stream, version, type, data, timestamp or metadata (id, correlation, causation, user, headers) changed, or the stored hash did");
             previous = computed;
             verified++;
         }
