@@ -2,6 +2,7 @@ using JasperFx.CodeGeneration;
 using JasperFx.Events.Daemon;
 using Marten;
 using Wolverine;
+using Wolverine.ErrorHandling;
 using Wolverine.Http;
 using Wolverine.Marten;
 using Xylo.Api.Features.Admin;
@@ -61,6 +62,10 @@ public static class CritterStackSetup
             // Mints:PollIntervalMilliseconds) waits in the inbox for this poller: its 5 s default stretched a 1 s poll
             // to up to 5 s per step (bench mints: broadcast→mined p50 2.8 s on 1 s blocks).
             options.Durability.ScheduledJobPollingTime = TimeSpan.FromSeconds(1);
+            // Two handlers appending to one stream at once (a rule firing while its user acts, two steps of one
+            // mint): the loser retries against the new version, and its decision finds the work done or redoes it.
+            options.OnException<JasperFx.ConcurrencyException>().RetryWithCooldown(
+                TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
             options.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
             options.UseRuntimeCompilation();
         });

@@ -43,10 +43,9 @@ public static class MintsSetup
             wolverine.OnException<HttpRequestException>().Or<RpcClientUnknownException>().Or<RpcClientTimeoutException>().Or<TaskCanceledException>()
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2))
                 .Then.ScheduleRetry(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60));
-            // Two steps of one mint at once (a duplicate from the reconciler): the loser retries and finds nothing to do.
-            wolverine.OnException<JasperFx.Events.EventStreamUnexpectedMaxEventIdException>().RetryWithCooldown(
-                TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1));
-            // Two nodes taking the signer's very first nonce: one insert loses; its retry reads the winner's document.
+            // Two steps of one mint at once (a duplicate from the reconciler) are a ConcurrencyException, retried for
+            // every handler in CritterStackSetup. Two nodes taking the signer's very first nonce: one insert loses; its
+            // retry reads the winner's document.
             wolverine.OnException(e => e.GetType().Name == "DocumentAlreadyExistsException").RetryWithCooldown(
                 TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500));
         });

@@ -1,6 +1,5 @@
 using Marten;
 using Wolverine;
-using Wolverine.ErrorHandling;
 using Xylo.Domain.Channels;
 using Xylo.Domain.Points;
 using Xylo.Domain.Users;
@@ -26,8 +25,6 @@ public static class PointsSetup
             wolverine.PublishMessage<UserRegistered>().ToLocalQueue(RulesQueue);
             wolverine.PublishMessage<ChannelVerified>().ToLocalQueue(RulesQueue);
             wolverine.LocalQueue(RulesQueue).UseDurableInbox();
-            wolverine.OnException<JasperFx.ConcurrencyException>().RetryWithCooldown(
-                TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500));
         });
         return services;
     }
