@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Xylo.Benchmarks;
 
@@ -94,76 +93,43 @@ internal static class AuditScenario
         for (var done = 0; done < total; done += CopyBatch)
         {
             var count = Math.Min(CopyBatch, total - done);
-            var sequences = new List<long>(count);
-            await using (var reserve = new NpgsqlCommand("select nextval('xylo.mt_events_sequence') from generate_series(1, $1)", db))
-            {
-                reserve.Parameters.Add(new NpgsqlParameter { Value = count });
-                await using var reader = await reserve.ExecuteReaderAsync(cancellation);
-                while (await reader.ReadAsync(cancellation)) sequences.Add(reader.GetInt64(0));
-            }
-
+            var sequences = await EventLogSeeder.ReserveAsync(db, count, cancellation);
             if (first == 0) first = sequences[0];
             last = sequences[^1];
             var streams = Enumerable.Range(0, (count + EventsPerStream - 1) / EventsPerStream).Select(_ => Guid.CreateVersion7()).ToArray();
-            await using (var copy = await db.BeginBinaryImportAsync(
-                "copy xylo.mt_streams (id, type, version, timestamp, created) from stdin (format binary)", cancellation))
-            {
-                for (var s = 0; s < streams.Length; s++)
-                {
-                    var at = origin.AddTicks((long)((done + (s * EventsPerStream)) * span));
-                    await copy.StartRowAsync(cancellation);
-                    await copy.WriteAsync(streams[s], NpgsqlDbType.Uuid, cancellation);
-                    await copy.WriteAsync(s % 10 < 3 ? "points_account" : "user", NpgsqlDbType.Varchar, cancellation);
-                    await copy.WriteAsync((long)Math.Min(EventsPerStream, count - (s * EventsPerStream)), NpgsqlDbType.Bigint, cancellation);
-                    await copy.WriteAsync(at, NpgsqlDbType.TimestampTz, cancellation);
-                    await copy.WriteAsync(at, NpgsqlDbType.TimestampTz, cancellation);
-                }
-
-                await copy.CompleteAsync(cancellation);
-            }
-
-            await using (var copy = await db.BeginBinaryImportAsync(
-                "copy xylo.mt_events (seq_id, id, stream_id, version, data, type, timestamp, mt_dotnet_type, correlation_id, user_name) from stdin (format binary)",
-                cancellation))
-            {
-                for (var i = 0; i < count; i++)
-                {
-                    var stream = streams[i / EventsPerStream];
-                    var at = origin.AddTicks((long)((done + i) * span));
-                    var data = JsonSerializer.Serialize(new
-                    {
-                        UserId = stream,
-                        LotId = Guid.CreateVersion7(),
-                        Amount = 1 + (i % 50),
-                        Rule = "admin-award",
-                        Source = $"bench-audit-{done + i}",
-                        Reason = "bench",
-                        AwardedBy = "bench",
-                        EarnedAt = at,
-                        ExpiresAt = (DateTimeOffset?)null,
-                    });
-                    await copy.StartRowAsync(cancellation);
-                    await copy.WriteAsync(sequences[i], NpgsqlDbType.Bigint, cancellation);
-                    await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, cancellation);
-                    await copy.WriteAsync(stream, NpgsqlDbType.Uuid, cancellation);
-                    await copy.WriteAsync((long)((i % EventsPerStream) + 1), NpgsqlDbType.Bigint, cancellation);
-                    await copy.WriteAsync(data, NpgsqlDbType.Jsonb, cancellation);
-                    await copy.WriteAsync("points_earned", NpgsqlDbType.Varchar, cancellation);
-                    await copy.WriteAsync(at, NpgsqlDbType.TimestampTz, cancellation);
-                    await copy.WriteAsync("Xylo.Domain.Points.PointsEarned, Xylo.Domain", NpgsqlDbType.Varchar, cancellation);
-                    await copy.WriteAsync($"bench-{done / CopyBatch}", NpgsqlDbType.Varchar, cancellation);
-                    await copy.WriteAsync("bench", NpgsqlDbType.Varchar, cancellation);
-                }
-
-                await copy.CompleteAsync(cancellation);
-            }
+            var batch = done;
+            await EventLogSeeder.CopyAsync(db,
+                streams.Select((id, s) => new EventLogSeeder.StreamCopy(id, s % 10 < 3 ? "points_account" : "user",
+                    Math.Min(EventsPerStream, count - (s * EventsPerStream)), At(batch + (s * EventsPerStream)), At(batch + (s * EventsPerStream)))),
+                Enumerable.Range(0, count).Select(i => AwardRow(sequences[i], streams[i / EventsPerStream], i, batch)),
+                cancellation);
 
             Console.WriteLine($"bench: audit: {done + count:N0} events copied");
         }
 
-        await using var analyze = new NpgsqlCommand("analyze xylo.mt_events; analyze xylo.mt_streams", db);
-        await analyze.ExecuteNonQueryAsync(cancellation);
+        await EventLogSeeder.AnalyzeAsync(db, cancellation);
         return (first, last);
+
+        DateTimeOffset At(long index) => origin.AddTicks((long)(index * span));
+
+        EventLogSeeder.EventCopy AwardRow(long sequence, Guid stream, int i, int batch)
+        {
+            var at = At(batch + i);
+            var data = JsonSerializer.Serialize(new
+            {
+                UserId = stream,
+                LotId = Guid.CreateVersion7(),
+                Amount = 1 + (i % 50),
+                Rule = "admin-award",
+                Source = $"bench-audit-{batch + i}",
+                Reason = "bench",
+                AwardedBy = "bench",
+                EarnedAt = at,
+                ExpiresAt = (DateTimeOffset?)null,
+            });
+            return new EventLogSeeder.EventCopy(sequence, stream, (i % EventsPerStream) + 1, data, "points_earned", at,
+                "Xylo.Domain.Points.PointsEarned, Xylo.Domain", $"bench-{batch / CopyBatch}", null, "bench");
+        }
     }
 
     private static async Task WaitForChainAsync(BenchOptions options, long last, CancellationToken cancellation)

@@ -60,63 +60,83 @@ internal static class EventLogSeeder
                 .ToList();
             streams += streamRows.Count;
 
-            await using (var copy = await db.BeginBinaryImportAsync(
-                "copy xylo.mt_streams (id, type, version, timestamp, created) from stdin (format binary)", cancellation))
-            {
-                foreach (var s in streamRows)
-                {
-                    await copy.StartRowAsync(cancellation);
-                    await copy.WriteAsync(s.Id, NpgsqlDbType.Uuid, cancellation);
-                    await copy.WriteAsync(s.Type, NpgsqlDbType.Varchar, cancellation);
-                    await copy.WriteAsync(s.Version, NpgsqlDbType.Bigint, cancellation);
-                    await copy.WriteAsync(s.Updated, NpgsqlDbType.TimestampTz, cancellation);
-                    await copy.WriteAsync(s.Created, NpgsqlDbType.TimestampTz, cancellation);
-                }
-
-                await copy.CompleteAsync(cancellation);
-            }
-
-            await using (var copy = await db.BeginBinaryImportAsync(
-                "copy xylo.mt_events (seq_id, id, stream_id, version, data, type, timestamp, mt_dotnet_type, correlation_id, causation_id, user_name, headers) " +
-                "from stdin (format binary)", cancellation))
-            {
-                for (var i = 0; i < rows.Count; i++)
-                {
-                    var row = rows[i];
-                    await copy.StartRowAsync(cancellation);
-                    await copy.WriteAsync(sequences[i], NpgsqlDbType.Bigint, cancellation);
-                    await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, cancellation);
-                    await copy.WriteAsync(row.Stream, NpgsqlDbType.Uuid, cancellation);
-                    await copy.WriteAsync(row.Version, NpgsqlDbType.Bigint, cancellation);
-                    await copy.WriteAsync(JsonSerializer.Serialize(Stamp(row.Data, at[i])), NpgsqlDbType.Jsonb, cancellation);
-                    await copy.WriteAsync(row.Type, NpgsqlDbType.Varchar, cancellation);
-                    await copy.WriteAsync(at[i], NpgsqlDbType.TimestampTz, cancellation);
-                    await copy.WriteAsync(row.DotnetType, NpgsqlDbType.Varchar, cancellation);
-                    await copy.WriteAsync(row.Correlation, NpgsqlDbType.Varchar, cancellation);
-                    if (row.Causation is null) await copy.WriteNullAsync(cancellation);
-                    else await copy.WriteAsync(row.Causation, NpgsqlDbType.Varchar, cancellation);
-                    if (row.UserName is null) await copy.WriteNullAsync(cancellation);
-                    else await copy.WriteAsync(row.UserName, NpgsqlDbType.Varchar, cancellation);
-                    await copy.WriteAsync("null", NpgsqlDbType.Jsonb, cancellation);
-                }
-
-                await copy.CompleteAsync(cancellation);
-            }
+            await CopyAsync(db,
+                streamRows.Select(s => new StreamCopy(s.Id, s.Type, s.Version, s.Updated, s.Created)),
+                rows.Select((row, i) => new EventCopy(sequences[i], row.Stream, row.Version, JsonSerializer.Serialize(Stamp(row.Data, at[i])), row.Type, at[i],
+                    row.DotnetType, row.Correlation, row.Causation, row.UserName)),
+                cancellation);
 
             done += rows.Count;
             users += batchUsers;
             if (done % 100_000 < rows.Count || done == events) Console.WriteLine($"bench: {label}: {done:N0} events copied");
         }
 
-        await using (var analyze = new NpgsqlCommand("analyze xylo.mt_events; analyze xylo.mt_streams", db))
-        {
-            await analyze.ExecuteNonQueryAsync(cancellation);
-        }
-
+        await AnalyzeAsync(db, cancellation);
         return new SeededLog(done, users, streams, first, last, clock.Elapsed.TotalSeconds);
     }
 
-    private static async Task<List<long>> ReserveAsync(NpgsqlConnection db, int count, CancellationToken cancellation)
+    /// <summary>A row of xylo.mt_streams as Marten writes it.</summary>
+    internal sealed record StreamCopy(Guid Id, string Type, long Version, DateTimeOffset Updated, DateTimeOffset Created);
+
+    /// <summary>A row of xylo.mt_events as Marten writes it (with its metadata columns); the sequence comes from <see cref="ReserveAsync"/>.</summary>
+    internal sealed record EventCopy(long Sequence, Guid Stream, long Version, string Data, string Type, DateTimeOffset At, string DotnetType,
+        string Correlation, string? Causation, string? UserName);
+
+    /// <summary>One batch by binary COPY: the streams, then their events.</summary>
+    internal static async Task CopyAsync(NpgsqlConnection db, IEnumerable<StreamCopy> streams, IEnumerable<EventCopy> events, CancellationToken cancellation)
+    {
+        await using (var copy = await db.BeginBinaryImportAsync(
+            "copy xylo.mt_streams (id, type, version, timestamp, created) from stdin (format binary)", cancellation))
+        {
+            foreach (var s in streams)
+            {
+                await copy.StartRowAsync(cancellation);
+                await copy.WriteAsync(s.Id, NpgsqlDbType.Uuid, cancellation);
+                await copy.WriteAsync(s.Type, NpgsqlDbType.Varchar, cancellation);
+                await copy.WriteAsync(s.Version, NpgsqlDbType.Bigint, cancellation);
+                await copy.WriteAsync(s.Updated, NpgsqlDbType.TimestampTz, cancellation);
+                await copy.WriteAsync(s.Created, NpgsqlDbType.TimestampTz, cancellation);
+            }
+
+            await copy.CompleteAsync(cancellation);
+        }
+
+        await using (var copy = await db.BeginBinaryImportAsync(
+            "copy xylo.mt_events (seq_id, id, stream_id, version, data, type, timestamp, mt_dotnet_type, correlation_id, causation_id, user_name, headers) " +
+            "from stdin (format binary)", cancellation))
+        {
+            foreach (var e in events)
+            {
+                await copy.StartRowAsync(cancellation);
+                await copy.WriteAsync(e.Sequence, NpgsqlDbType.Bigint, cancellation);
+                await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, cancellation);
+                await copy.WriteAsync(e.Stream, NpgsqlDbType.Uuid, cancellation);
+                await copy.WriteAsync(e.Version, NpgsqlDbType.Bigint, cancellation);
+                await copy.WriteAsync(e.Data, NpgsqlDbType.Jsonb, cancellation);
+                await copy.WriteAsync(e.Type, NpgsqlDbType.Varchar, cancellation);
+                await copy.WriteAsync(e.At, NpgsqlDbType.TimestampTz, cancellation);
+                await copy.WriteAsync(e.DotnetType, NpgsqlDbType.Varchar, cancellation);
+                await copy.WriteAsync(e.Correlation, NpgsqlDbType.Varchar, cancellation);
+                if (e.Causation is null) await copy.WriteNullAsync(cancellation);
+                else await copy.WriteAsync(e.Causation, NpgsqlDbType.Varchar, cancellation);
+                if (e.UserName is null) await copy.WriteNullAsync(cancellation);
+                else await copy.WriteAsync(e.UserName, NpgsqlDbType.Varchar, cancellation);
+                await copy.WriteAsync("null", NpgsqlDbType.Jsonb, cancellation);
+            }
+
+            await copy.CompleteAsync(cancellation);
+        }
+    }
+
+    /// <summary>Fresh planner statistics after a bulk load, so the measured queries get the plans they would in production.</summary>
+    internal static async Task AnalyzeAsync(NpgsqlConnection db, CancellationToken cancellation)
+    {
+        await using var analyze = new NpgsqlCommand("analyze xylo.mt_events; analyze xylo.mt_streams", db);
+        await analyze.ExecuteNonQueryAsync(cancellation);
+    }
+
+    /// <summary>Sequence numbers for <paramref name="count"/> events, taken from Marten's own sequence.</summary>
+    internal static async Task<List<long>> ReserveAsync(NpgsqlConnection db, int count, CancellationToken cancellation)
     {
         var sequences = new List<long>(count);
         await using var reserve = new NpgsqlCommand("select nextval('xylo.mt_events_sequence') from generate_series(1, $1)", db);
