@@ -25,7 +25,7 @@ internal static class AuditScenario
     public static async Task<AuditResult> RunAsync(BenchOptions options, HttpClient http, string goal, CancellationToken cancellation)
     {
         await using var api = await ApiProcess.StartAsync(options, http, cancellation);
-        var auditor = await AuditorTokenAsync(options, http, cancellation);
+        var auditor = await Program.SignInAsync(options, http, $"bench-auditor-{Guid.NewGuid():N}", ["auditor"], cancellation);
         var origin = DateTimeOffset.UtcNow.AddDays(-31);
 
         Console.WriteLine($"bench: audit: seeding {options.AuditEvents:N0} events by COPY");
@@ -190,13 +190,4 @@ internal static class AuditScenario
         return plan;
     }
 
-    private static async Task<string> AuditorTokenAsync(BenchOptions options, HttpClient http, CancellationToken cancellation)
-    {
-        using var response = await http.PostAsync(new Uri(options.ApiUrl + "/auth/dev/sign-in"),
-            new StringContent($"{{\"handle\":\"bench-auditor-{Guid.NewGuid():N}\",\"roles\":[\"auditor\"]}}", System.Text.Encoding.UTF8, "application/json"),
-            cancellation);
-        response.EnsureSuccessStatusCode();
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellation));
-        return body.RootElement.GetProperty("accessToken").GetString()!;
-    }
 }

@@ -90,7 +90,7 @@ internal static class MintsScenario
         await using var api = await ApiProcess.StartAsync(options, http, cancellation, settings);
         Console.WriteLine($"bench: mints: API ready after {api.ReadySeconds:F2} s (pid {api.Pid})");
 
-        var admin = await SignInAsync(options, http, "bench-mints-admin-" + Guid.NewGuid().ToString("N")[..8], ["admin"], cancellation);
+        var admin = await Program.SignInAsync(options, http, "bench-mints-admin-" + Guid.NewGuid().ToString("N")[..8], ["admin"], cancellation);
         var fanCount = (m + MintsPerFan - 1) / MintsPerFan;
         var seedClock = Stopwatch.StartNew();
         var fans = new Fan[fanCount];
@@ -399,22 +399,13 @@ internal static class MintsScenario
 
     // ------------------------------------------------------------------ users and the reward
 
-    private static async Task<string> SignInAsync(BenchOptions options, HttpClient http, string handle, string[] roles, CancellationToken cancellation)
-    {
-        using var response = await http.PostAsync(new Uri(options.ApiUrl + "/auth/dev/sign-in"),
-            new StringContent(JsonSerializer.Serialize(new { handle, roles }), Encoding.UTF8, "application/json"), cancellation);
-        response.EnsureSuccessStatusCode();
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellation));
-        return body.RootElement.GetProperty("accessToken").GetString()!;
-    }
-
     /// <summary>
     /// A new fan linking a fresh wallet through Sign-In with Ethereum, as a wallet app would. A 409 (the sign-up
     /// bonus writing the same user at that moment) is retried from a new nonce, as the answer asks.
     /// </summary>
     private static async Task<Fan> FanWithWalletAsync(BenchOptions options, HttpClient http, CancellationToken cancellation)
     {
-        var token = await SignInAsync(options, http, "bench-fan-" + Guid.NewGuid().ToString("N")[..12], [], cancellation);
+        var token = await Program.SignInAsync(options, http, "bench-fan-" + Guid.NewGuid().ToString("N")[..12], [], cancellation);
         var key = EthECKey.GenerateKey();
         for (var attempt = 1; ; attempt++)
         {

@@ -56,73 +56,56 @@ internal static class Program
 
         var needsApi = options.Wants("earn") || options.Wants("contention") || options.Wants("projection-lag") || options.Wants("footprint");
         var failed = false;
-        if (needsApi)
+
+        // A scenario that fails leaves a "failed" row and its exception in the JSON; the others still run.
+        async Task RunScenarioAsync(string name, string figureKey, string goal, Func<Task> run)
         {
             try
             {
-                await ApiScenariosAsync(options, pgbenchTps, cancellation);
+                await run();
             }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException or NpgsqlException)
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException or NpgsqlException
+                or Nethereum.JsonRpc.Client.RpcClientUnknownException or Nethereum.JsonRpc.Client.RpcResponseException)
             {
                 failed = true;
-                await Console.Error.WriteLineAsync($"bench: API scenarios failed: {e.Message} (API logs: {Path.GetRelativePath(options.Root, options.LogDirectory)})");
-                Rows.Add(new Row("api scenarios", "—", "failed", "—", "—", "—", e.Message));
-                Figures["apiFailure"] = e.ToString();
+                await Console.Error.WriteLineAsync($"bench: {name} failed: {e.Message} (API logs: {Path.GetRelativePath(options.Root, options.LogDirectory)})");
+                Rows.Add(new Row(name, "—", "failed", "—", "—", goal, e.Message));
+                Figures[figureKey + "Failure"] = e.ToString();
             }
         }
 
+        if (needsApi) await RunScenarioAsync("api scenarios", "api", "—", () => ApiScenariosAsync(options, pgbenchTps, cancellation));
+
         if (options.Wants("audit"))
         {
-            try
+            await RunScenarioAsync("audit", "audit", Goals["audit"], async () =>
             {
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
                 var audit = await AuditScenario.RunAsync(options, http, Goals["audit"], cancellation);
                 Rows.AddRange(audit.Rows);
                 Figures["audit"] = audit.Figure;
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException or NpgsqlException)
-            {
-                failed = true;
-                await Console.Error.WriteLineAsync($"bench: audit failed: {e.Message}");
-                Rows.Add(new Row("audit", "—", "failed", "—", "—", Goals["audit"], e.Message));
-                Figures["auditFailure"] = e.ToString();
-            }
+            });
         }
 
         if (options.Wants("mints"))
         {
-            try
+            await RunScenarioAsync("mints", "mints", Goals["mints"], async () =>
             {
                 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 128 }) { Timeout = TimeSpan.FromSeconds(60) };
                 var mints = await MintsScenario.RunAsync(options, http, Goals["mints"], pid => new CpuSampler(pid, PostmasterPid(options), RedisPid(options)), cancellation);
                 Rows.AddRange(mints.Rows);
                 Figures["mints"] = mints.Figure;
                 OtherLoadSamples.Add(("mints", mints.OtherCores, mints.Top));
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException or NpgsqlException
-                or Nethereum.JsonRpc.Client.RpcClientUnknownException or Nethereum.JsonRpc.Client.RpcResponseException)
-            {
-                failed = true;
-                await Console.Error.WriteLineAsync($"bench: mints failed: {e.Message} (API logs: {Path.GetRelativePath(options.Root, options.LogDirectory)})");
-                Rows.Add(new Row("mints", "—", "failed", "—", "—", Goals["mints"], e.Message));
-                Figures["mintsFailure"] = e.ToString();
-            }
+            });
         }
 
         if (options.Wants("rebuild") || options.Wants("restore"))
         {
-            try
+            await RunScenarioAsync("rebuild/restore", "recovery", "—", async () =>
             {
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
                 await RecoveryScenario.RunAsync(options, http, Goals, Rows, Figures, cancellation);
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or OperationCanceledException or NpgsqlException)
-            {
-                failed = true;
-                await Console.Error.WriteLineAsync($"bench: rebuild/restore failed: {e.Message} (API logs: {Path.GetRelativePath(options.Root, options.LogDirectory)})");
-                Rows.Add(new Row("rebuild/restore", "—", "failed", "—", "—", "—", e.Message));
-                Figures["recoveryFailure"] = e.ToString();
-            }
+            });
         }
 
         var table = RenderTable();
@@ -498,6 +481,16 @@ internal static class Program
         Console.WriteLine($"bench: lost-update check: {summary}");
         foreach (var e in examples) Console.WriteLine($"  {e}");
         return new LostUpdateCheck(users.Count, wrong.Count, lost, summary, examples);
+    }
+
+    /// <summary>One development sign-in with the given roles; its access token.</summary>
+    internal static async Task<string> SignInAsync(BenchOptions options, HttpClient http, string handle, string[] roles, CancellationToken cancellation)
+    {
+        using var response = await http.PostAsync(new Uri(options.ApiUrl + "/auth/dev/sign-in"),
+            new StringContent(JsonSerializer.Serialize(new { handle, roles }), Encoding.UTF8, "application/json"), cancellation);
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellation));
+        return body.RootElement.GetProperty("accessToken").GetString()!;
     }
 
     internal static async Task<List<SeededUser>> SeedUsersAsync(BenchOptions options, HttpClient http, int count, string handlePrefix, CancellationToken cancellation)
