@@ -118,9 +118,8 @@ public sealed class ChainGateway
         var block = await Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest());
         var baseFee = (long)(block.BaseFeePerGas?.Value ?? BigInteger.Zero);
         var suggested = (long)(await Web3.Client.SendRequestAsync<HexBigInteger>("eth_maxPriorityFeePerGas")).Value;
-        var priority = Math.Max(suggested, _options.PriorityFeeFloorWei);
-        var maxFee = Math.Min((2 * baseFee) + priority, _options.MaxFeeCapWei);
-        return new FeeQuote(Math.Max(maxFee, Math.Min(priority, _options.MaxFeeCapWei)), Math.Min(priority, _options.MaxFeeCapWei));
+        var priority = Math.Min(Math.Max(suggested, _options.PriorityFeeFloorWei), _options.MaxFeeCapWei);
+        return new FeeQuote(Math.Min((2 * baseFee) + priority, _options.MaxFeeCapWei), priority);
     }
 
     /// <summary>Signs offline: the bytes and hash exist before anything is sent, so they can be recorded first.</summary>

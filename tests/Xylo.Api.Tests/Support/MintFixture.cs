@@ -17,8 +17,8 @@ namespace Xylo.Api.Tests.Support;
 public sealed class MintFixture : IAsyncLifetime
 {
     public const int SignerAccount = 1;
-    public const string SiweDomain = "app.xylo.test";
-    public const string SiweUri = "https://app.xylo.test";
+    public const string SiweDomain = IdentityFixture.SiweDomain;
+    public const string SiweUri = IdentityFixture.SiweUri;
 
     public AnvilProcess Anvil { get; } = new(new AnvilOptions { KeepState = true });
 
