@@ -1,4 +1,5 @@
 using JasperFx;
+using JasperFx.CommandLine;
 using Xylo.Api.Chain;
 using Xylo.Api.Features.Admin;
 using Xylo.Api.Features.Audit;
@@ -12,7 +13,13 @@ using Xylo.Api.Operations.Idempotency;
 using Xylo.Api.Recovery;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Host.ApplyJasperFxExtensions();
+// JasperFx prints "Searching '<assembly>' for commands" on every start (API and every command) until an
+// extension pass has run once in the process. Running the pass on the services first silences it; the
+// extensions found are applied as ApplyJasperFxExtensions would.
+var jasperFx = new CommandFactory();
+jasperFx.ApplyExtensions(builder.Services);
+jasperFx.RegisterCommandsFromExtensionAssemblies();
+jasperFx.ApplyExtensions(builder.Services);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
 builder.AddXyloOperations();
