@@ -38,6 +38,7 @@ public static class CritterStackSetup
                 if (ArchiveOptions.From(configuration, builder.Environment).Enabled)
                 {
                     options.Projections.Subscribe(new ArchiveSubscription(sp.GetRequiredService<ArchiveWriter>()));
+                    options.Storage.Add(new ArchiveSchema(options, Schema));
                 }
 
                 return options;

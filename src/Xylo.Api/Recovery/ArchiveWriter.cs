@@ -10,6 +10,12 @@ namespace Xylo.Api.Recovery;
 /// progress, says what is archived: after a crash the next page is read from the database starting after the
 /// last closed segment, so a lost buffer is written again and never skipped.
 /// </summary>
+/// <remarks>
+/// Only one node writes: the one the daemon gives the archive's pages to. Leadership can move while the old
+/// node still holds a buffer, so every segment is written under a database lock on the archive and only if
+/// <c>archive_head</c> still ends where this writer believes; otherwise this node stops writing and drops its
+/// buffer (the writer that moved the head has those events) until the daemon gives it a page again.
+/// </remarks>
 public sealed class ArchiveWriter : IAsyncDisposable
 {
     private const int ReadBatch = 5_000;
@@ -74,7 +80,7 @@ public sealed class ArchiveWriter : IAsyncDisposable
                     if (_open.Count == 0) _openedAt = _clock.GetUtcNow();
                     _open.Add(e);
                     _coveredTo = e.Seq;
-                    if (_open.Count >= Options.SegmentEvents) await CloseAsync(cancellation);
+                    if (_open.Count >= Options.SegmentEvents && !await CloseAsync(cancellation)) return;
                 }
 
                 if (batch.Count < ReadBatch) _coveredTo = ceiling;
@@ -94,9 +100,8 @@ public sealed class ArchiveWriter : IAsyncDisposable
         await _gate.WaitAsync(cancellation);
         try
         {
-            // Only the node that writes knows where the archive ends; the others publish nothing (alert on the max).
-            if (!_active) return;
-            if (SegmentDue()) await CloseAsync(cancellation);
+            if (_active && SegmentDue()) await CloseAsync(cancellation);
+            // Every node publishes the same figure: the lag behind archive_head, whichever node writes.
             Lag.Set(await LagSecondsAsync(cancellation));
         }
         finally
@@ -112,6 +117,10 @@ public sealed class ArchiveWriter : IAsyncDisposable
         _open.Clear();
         _closedTo = 0;
         _lastHash = ArchiveSegment.Genesis;
+        // Under the archive's lock: no other node closes a segment between reading the manifest and the head.
+        await using var connection = await _database.OpenConnectionAsync(cancellation);
+        await using var transaction = await connection.BeginTransactionAsync(cancellation);
+        await LockArchiveAsync(connection, cancellation);
         var manifest = await Store.ReadManifestAsync(cancellation);
         if (manifest.Count > 0)
         {
@@ -128,13 +137,16 @@ public sealed class ArchiveWriter : IAsyncDisposable
             _lastHash = last.Sha256;
         }
 
+        await MoveHeadAsync(connection, _closedTo, _lastHash, cancellation);
+        await transaction.CommitAsync(cancellation);
         _coveredTo = _closedTo;
         LastSequence.Set(_closedTo);
         _logger.LogInformation("Archive in {ArchiveLocation} continues after sequence {ArchivedSequence} ({Segments} segments)",
             Store.Location, _closedTo, manifest.Count);
     }
 
-    private async Task CloseAsync(CancellationToken cancellation)
+    /// <summary>Writes the open segment; false when another node has moved the archive on (this one stops writing).</summary>
+    private async Task<bool> CloseAsync(CancellationToken cancellation)
     {
         var from = _closedTo + 1;
         var to = _coveredTo;
@@ -143,8 +155,33 @@ public sealed class ArchiveWriter : IAsyncDisposable
         var segment = new ArchiveSegment(ArchiveSegment.NameFor(from, to), from, to, _open.Count, _open[0].Seq, _open[^1].Seq,
             _open[0].Timestamp, _open[^1].Timestamp, hash, _lastHash);
 
-        await Store.PutSegmentAsync(segment.Name, bytes, cancellation);
-        await Store.AppendManifestAsync(segment, cancellation);
+        try
+        {
+            await using var connection = await _database.OpenConnectionAsync(cancellation);
+            await using var transaction = await connection.BeginTransactionAsync(cancellation);
+            await LockArchiveAsync(connection, cancellation);
+            var head = await ReadHeadAsync(connection, cancellation);
+            if (head != (_closedTo, _lastHash))
+            {
+                _logger.LogWarning(
+                    "Archive in {ArchiveLocation} ends at sequence {HeadSequence}, not {ArchivedSequence} as this node believed: another node writes it now. " +
+                    "This node drops its open segment ({Events} events) and writes again only when the daemon gives it the archive's pages",
+                    Store.Location, head?.ClosedTo, _closedTo, _open.Count);
+                Deactivate();
+                return false;
+            }
+
+            await Store.PutSegmentAsync(segment.Name, bytes, cancellation);
+            await Store.AppendManifestAsync(segment, cancellation);
+            await MoveHeadAsync(connection, to, hash, cancellation);
+            await transaction.CommitAsync(cancellation);
+        }
+        catch
+        {
+            // Whether the manifest has this segment is unknown now: the next page starts again from the manifest.
+            Deactivate();
+            throw;
+        }
 
         _closedTo = to;
         _lastHash = hash;
@@ -153,16 +190,54 @@ public sealed class ArchiveWriter : IAsyncDisposable
         LastSequence.Set(to);
         _logger.LogInformation("Archive segment {Segment} closed: {Events} events, sequences {From}-{To}, {Bytes} bytes",
             segment.Name, segment.Events, from, to, bytes.Length);
+        return true;
+    }
+
+    private void Deactivate()
+    {
+        _active = false;
+        _open.Clear();
+    }
+
+    private async Task LockArchiveAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended($1, 0))", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"xylo archive {Store.Location}" });
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
+    private async Task<(long ClosedTo, string Sha256)?> ReadHeadAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select closed_to, sha256 from {CritterStackSetup.Schema}.{ArchiveSchema.HeadTable} where location = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Store.Location });
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        return await reader.ReadAsync(cancellation) ? (reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
+    private async Task MoveHeadAsync(NpgsqlConnection connection, long closedTo, string sha256, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand($"""
+            insert into {CritterStackSetup.Schema}.{ArchiveSchema.HeadTable} (location, closed_to, sha256, updated_at)
+            values ($1, $2, $3, now())
+            on conflict (location) do update set closed_to = excluded.closed_to, sha256 = excluded.sha256, updated_at = excluded.updated_at
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Store.Location });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = closedTo });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sha256 });
+        await command.ExecuteNonQueryAsync(cancellation);
     }
 
     private async Task<double> LagSecondsAsync(CancellationToken cancellation)
     {
         // The database's clock, the one that stamped the events.
         await using var command = _database.CreateCommand($"""
-            select coalesce((select extract(epoch from clock_timestamp() - timestamp)::float8
-                             from {CritterStackSetup.Schema}.mt_events where seq_id > $1 order by seq_id limit 1), 0)
+            select coalesce((select extract(epoch from clock_timestamp() - e.timestamp)::float8
+                             from {CritterStackSetup.Schema}.mt_events e
+                             where e.seq_id > coalesce((select closed_to from {CritterStackSetup.Schema}.{ArchiveSchema.HeadTable} where location = $1), 0)
+                             order by e.seq_id limit 1), 0)
             """);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _closedTo });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Store.Location });
         return Math.Max(0, (double)(await command.ExecuteScalarAsync(cancellation))!);
     }
 

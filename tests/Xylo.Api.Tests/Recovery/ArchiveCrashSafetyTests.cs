@@ -1,6 +1,9 @@
 using Marten;
 using Marten.Events;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Shouldly;
 using Xylo.Api.Hosting;
@@ -36,16 +39,103 @@ public sealed class ArchiveCrashSafetyTests
                 await RecoveryFixture.WaitUntilArchivedAsync(second, await MaxSequenceAsync(databaseUrl));
             }
 
-            var archived = new List<long>();
-            await foreach (var e in ArchiveReader.ReadAsync(new FileSystemArchiveStore(directory), RestorePoint.Everything, CancellationToken.None))
-                archived.Add(e.Seq);
-            archived.ShouldBe(await AllSequencesAsync(databaseUrl), "every event exactly once, in order, chain intact");
+            (await ArchivedAsync(directory)).ShouldBe(await AllSequencesAsync(databaseUrl), "every event exactly once, in order, chain intact");
         }
         finally
         {
             await TestDatabases.DropAsync(databaseUrl);
             if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_node_that_lost_the_archive_to_another_never_appends_a_stale_segment_and_the_overtaken_writer_continues()
+    {
+        var databaseUrl = await TestDatabases.CreateAsync("xylo_archive_fence");
+        var root = Path.Combine(Path.GetTempPath(), "xylo-archive-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            // Events in the log (and archive_head created); this host's own segment never closes.
+            await using (var host = await RecoveryFixture.StartHostAsync(databaseUrl, Path.Combine(root, "host"), segmentSeconds: 3600, segmentEvents: 100_000))
+            {
+                for (var i = 0; i < 3; i++) await host.DevSignInAsync();
+            }
+
+            var last = await MaxSequenceAsync(databaseUrl);
+            var middle = last / 2;
+            var clock = new ShiftedClock();
+            var cancel = CancellationToken.None;
+
+            // The daemon moved from the old node (buffered up to the middle) to the new one, which closes first.
+            var movedOn = Path.Combine(root, "moved-on");
+            await using (var old = Writer(databaseUrl, movedOn, clock))
+            await using (var current = Writer(databaseUrl, movedOn, clock))
+            {
+                await old.AcceptAsync(middle, cancel);
+                await current.AcceptAsync(last, cancel);
+                clock.Advance(TimeSpan.FromMinutes(2));
+                await current.TickAsync(cancel);
+                await old.TickAsync(cancel);
+                current.ClosedTo.ShouldBe(last);
+                old.ClosedTo.ShouldBe(0, "the old node's segment was refused");
+            }
+
+            (await ManifestAsync(movedOn)).ShouldBe([(1L, last)]);
+            (await ArchivedAsync(movedOn)).ShouldBe(await AllSequencesAsync(databaseUrl), "every event exactly once, in order, chain intact");
+
+            // The old node closes first: the new writer is refused, drops its buffer and, given its next page,
+            // continues from the manifest.
+            var overtaken = Path.Combine(root, "overtaken");
+            await using (var old = Writer(databaseUrl, overtaken, clock))
+            await using (var current = Writer(databaseUrl, overtaken, clock))
+            {
+                await old.AcceptAsync(middle, cancel);
+                await current.AcceptAsync(last, cancel);
+                clock.Advance(TimeSpan.FromMinutes(2));
+                await old.TickAsync(cancel);
+                await current.TickAsync(cancel);
+                old.ClosedTo.ShouldBe(middle);
+                current.ClosedTo.ShouldBe(0, "refused: the archive had moved on");
+
+                await current.AcceptAsync(last, cancel);
+                clock.Advance(TimeSpan.FromMinutes(2));
+                await current.TickAsync(cancel);
+                current.ClosedTo.ShouldBe(last);
+            }
+
+            (await ManifestAsync(overtaken)).ShouldBe([(1L, middle), (middle + 1, last)]);
+            (await ArchivedAsync(overtaken)).ShouldBe(await AllSequencesAsync(databaseUrl), "every event exactly once, in order, chain intact");
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(databaseUrl);
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>A writer as one node has it, with segments that close only when the test moves the clock.</summary>
+    private static ArchiveWriter Writer(string databaseUrl, string directory, TimeProvider clock)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["DATABASE_URL"] = databaseUrl,
+            ["Archive:Directory"] = directory,
+            ["Archive:SegmentSeconds"] = "60",
+            ["Archive:SegmentEvents"] = "100000",
+        }).Build();
+        var environment = new HostingEnvironment { EnvironmentName = "Development", ContentRootPath = directory };
+        return new ArchiveWriter(configuration, environment, new FileSystemArchiveStore(directory), NullLogger<ArchiveWriter>.Instance, clock);
+    }
+
+    private static async Task<List<(long From, long To)>> ManifestAsync(string directory) =>
+        (await new FileSystemArchiveStore(directory).ReadManifestAsync(CancellationToken.None)).Select(s => (s.From, s.To)).ToList();
+
+    private static async Task<List<long>> ArchivedAsync(string directory)
+    {
+        var archived = new List<long>();
+        await foreach (var e in ArchiveReader.ReadAsync(new FileSystemArchiveStore(directory), RestorePoint.Everything, CancellationToken.None))
+            archived.Add(e.Seq);
+        return archived;
     }
 
     private static async Task<long> MaxSequenceAsync(string url)
