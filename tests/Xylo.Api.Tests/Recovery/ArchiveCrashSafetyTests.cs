@@ -66,43 +66,41 @@ public sealed class ArchiveCrashSafetyTests
             var clock = new ShiftedClock();
             var cancel = CancellationToken.None;
 
-            // The daemon moved from the old node (buffered up to the middle) to the new one, which closes first.
-            var movedOn = Path.Combine(root, "moved-on");
-            await using (var old = Writer(databaseUrl, movedOn, clock))
-            await using (var current = Writer(databaseUrl, movedOn, clock))
+            // Two nodes' writers on one archive: the old node buffered up to the middle, then the daemon moved and
+            // the new node buffered up to the end; both segments come due and the two nodes tick in the given order.
+            async Task RaceAsync(string directory, bool oldTicksFirst, Func<ArchiveWriter, ArchiveWriter, Task> then)
             {
+                await using var old = Writer(databaseUrl, directory, clock);
+                await using var current = Writer(databaseUrl, directory, clock);
                 await old.AcceptAsync(middle, cancel);
                 await current.AcceptAsync(last, cancel);
                 clock.Advance(TimeSpan.FromMinutes(2));
-                await current.TickAsync(cancel);
-                await old.TickAsync(cancel);
-                current.ClosedTo.ShouldBe(last);
-                old.ClosedTo.ShouldBe(0, "the old node's segment was refused");
+                foreach (var writer in oldTicksFirst ? new[] { old, current } : [current, old]) await writer.TickAsync(cancel);
+                await then(old, current);
             }
 
+            var movedOn = Path.Combine(root, "moved-on");
+            await RaceAsync(movedOn, oldTicksFirst: false, (old, current) =>
+            {
+                current.ClosedTo.ShouldBe(last);
+                old.ClosedTo.ShouldBe(0, "the old node's segment was refused");
+                return Task.CompletedTask;
+            });
             (await ManifestAsync(movedOn)).ShouldBe([(1L, last)]);
             (await ArchivedAsync(movedOn)).ShouldBe(await AllSequencesAsync(databaseUrl), "every event exactly once, in order, chain intact");
 
             // The old node closes first: the new writer is refused, drops its buffer and, given its next page,
             // continues from the manifest.
             var overtaken = Path.Combine(root, "overtaken");
-            await using (var old = Writer(databaseUrl, overtaken, clock))
-            await using (var current = Writer(databaseUrl, overtaken, clock))
+            await RaceAsync(overtaken, oldTicksFirst: true, async (old, current) =>
             {
-                await old.AcceptAsync(middle, cancel);
-                await current.AcceptAsync(last, cancel);
-                clock.Advance(TimeSpan.FromMinutes(2));
-                await old.TickAsync(cancel);
-                await current.TickAsync(cancel);
                 old.ClosedTo.ShouldBe(middle);
                 current.ClosedTo.ShouldBe(0, "refused: the archive had moved on");
-
                 await current.AcceptAsync(last, cancel);
                 clock.Advance(TimeSpan.FromMinutes(2));
                 await current.TickAsync(cancel);
                 current.ClosedTo.ShouldBe(last);
-            }
-
+            });
             (await ManifestAsync(overtaken)).ShouldBe([(1L, middle), (middle + 1, last)]);
             (await ArchivedAsync(overtaken)).ShouldBe(await AllSequencesAsync(databaseUrl), "every event exactly once, in order, chain intact");
         }
