@@ -144,6 +144,50 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task A_mint_waiting_for_its_depth_past_the_stall_window_is_polled_by_one_loop_and_confirms_once()
+    {
+        await fixture.RestartHostAsync(overrides: new Dictionary<string, string?> { ["Mints:ConfirmationDepth"] = "3" });
+        try
+        {
+            var (fan, rewardId) = await FanAndRewardAsync();
+            var accepted = await Host.RequestMintAsync(fan, rewardId);
+            var mined = await Eventually.Get(() => Host.MintAsync(accepted.MintId), m => m?.BlockNumber is not null, TimeSpan.FromSeconds(20));
+            mined!.Status.ShouldBe(MintView.Broadcast, "mined, two blocks short of the depth: the loop waits");
+
+            // More than one stall window (5 s, the reconciler looks every second) with the mint unchanged: each
+            // window used to start another loop. Each loop has its next look scheduled nearly all the time.
+            var scheduled = new List<long>();
+            var until = DateTime.UtcNow.AddSeconds(9);
+            while (DateTime.UtcNow < until)
+            {
+                scheduled.Add(await ScheduledLooksAsync(accepted.MintId));
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+
+            scheduled.Max().ShouldBe(1, $"one loop polls the mint (its scheduled looks, sampled every 100 ms: {string.Join(',', scheduled)})");
+            (await Host.MintAsync(accepted.MintId))!.Status.ShouldBe(MintView.Broadcast);
+
+            await fixture.Anvil.MineAsync();
+            await fixture.Anvil.MineAsync();
+            await ExactlyOneTokenAsync(accepted);
+        }
+        finally
+        {
+            await fixture.RestartHostAsync();
+        }
+    }
+
+    /// <summary>The mint's TrackMint messages waiting in Wolverine's durable inbox for their time.</summary>
+    private async Task<long> ScheduledLooksAsync(Guid mintId)
+    {
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var counts = await session.QueryAsync<long>(
+            "select count(*) from xylo.wolverine_incoming_envelopes where status = 'Scheduled' and message_type like ? and position(convert_to(?, 'UTF8') in body) > 0",
+            TestContext.Current.CancellationToken, "%TrackMint%", mintId.ToString());
+        return counts[0];
+    }
+
     private async Task<(Xylo.Api.Features.Auth.TokenResponse Fan, Guid RewardId)> FanAndRewardAsync()
     {
         var admin = await Host.DevSignInAsync(null, "admin");

@@ -20,7 +20,9 @@ public static class BroadcastMintHandler
             logger.LogInformation("Mint {MintId}: nonce {Nonce} is already used on chain; tracking its transactions", mint.Id, mint.Nonce);
         }
 
-        stream.AppendMany(MintDecisions.Broadcast(mint, clock.GetUtcNow()));
-        return [new TrackMint(mint.Id).DelayedFor(TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds))];
+        var now = clock.GetUtcNow();
+        stream.AppendMany(MintDecisions.Broadcast(mint, now));
+        // A new tracking loop: one still running for an earlier send of this mint ends at its next look.
+        return [MintTracking.Start(session, mint.Id, now).DelayedFor(TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds))];
     }
 }

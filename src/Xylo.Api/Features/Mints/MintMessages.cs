@@ -6,8 +6,11 @@ public sealed record SignMint(Guid MintId);
 /// <summary>Send the recorded raw transaction; sending it again is harmless.</summary>
 public sealed record BroadcastMint(Guid MintId);
 
-/// <summary>Look at the chain once; the handler schedules the next look.</summary>
-public sealed record TrackMint(Guid MintId);
+/// <summary>
+/// Look at the chain once; the handler schedules the next look. <paramref name="Loop"/> names the tracking loop
+/// the message belongs to: only the loop <see cref="MintTracking"/> names goes on.
+/// </summary>
+public sealed record TrackMint(Guid MintId, Guid Loop);
 
 /// <summary>Re-sign a stuck transaction with the same nonce and a higher fee (sequential queue per signer).</summary>
 public sealed record ReplaceMintTransaction(Guid MintId);

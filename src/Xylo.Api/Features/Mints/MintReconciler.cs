@@ -112,16 +112,23 @@ public sealed class MintReconciler(
         var stalled = unfinished
             .Where(m => m.UpdatedAt < stalledBefore && (!_requeuedAt.TryGetValue(m.Id, out var last) || last < stalledBefore))
             .ToList();
-        foreach (var mint in stalled)
+        // A broadcast mint waiting long for its block or for finality has not stopped if its tracking loop still beats.
+        var tracked = (await session.LoadManyAsync<MintTracking>(cancellation, stalled.Where(m => m.Status == MintView.Broadcast).Select(m => m.Id)))
+            .Where(t => t.BeatAt >= stalledBefore)
+            .Select(t => t.Id)
+            .ToHashSet();
+        await using var loops = store.LightweightSession();
+        foreach (var mint in stalled.Where(m => !tracked.Contains(m.Id)))
         {
             object? next = mint.Status switch
             {
                 MintView.Queued => new SignMint(mint.Id),
                 MintView.Signed => new BroadcastMint(mint.Id),
-                MintView.Broadcast => new TrackMint(mint.Id),
+                MintView.Broadcast => MintTracking.Start(loops, mint.Id, now),
                 _ => null,
             };
             if (next is null) continue;
+            if (next is TrackMint) await loops.SaveChangesAsync(cancellation);
 
             _requeuedAt[mint.Id] = now;
             logger.LogWarning("Mint {MintId} has been {Status} since {UpdatedAt:O}; queueing {Step} again", mint.Id, mint.Status, mint.UpdatedAt, next.GetType().Name);

@@ -55,6 +55,7 @@ public static class MintsSetup
     public static StoreOptions AddMintDocuments(this StoreOptions options)
     {
         options.AddChainDocuments();
+        options.Schema.For<MintTracking>();
         options.Listeners.Add(new MintMetrics());
         return options;
     }

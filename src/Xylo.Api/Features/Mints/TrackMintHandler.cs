@@ -12,6 +12,10 @@ public static class TrackMintHandler
     public static async Task<object[]> Handle(TrackMint message, IDocumentSession session, ChainGateway chain, IOptions<MintPipelineOptions> options,
         TimeProvider clock, ILogger<TrackMint> logger, CancellationToken cancellation)
     {
+        var tracking = await session.LoadAsync<MintTracking>(message.MintId, cancellation);
+        // Another loop owns this mint (a later broadcast, or the reconciler took this loop for dead): this one ends.
+        if (tracking is not null && tracking.Loop != message.Loop) return [];
+
         var stream = await session.Events.FetchForWriting<Mint>(message.MintId, cancellation);
         if (stream.Aggregate is not { Status: MintStatus.Broadcast } mint) return [];
 
@@ -23,11 +27,19 @@ public static class TrackMintHandler
         stream.AppendMany(events);
         await MintSettlement.ApplyAsync(session, mint, events, now, cancellation);
 
-        var again = new TrackMint(mint.Id).DelayedFor(TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds));
+        if (next != TrackOutcome.Wait)
+        {
+            session.Delete<MintTracking>(mint.Id);
+        }
+        else if (tracking is null || now - tracking.BeatAt >= MintTracking.BeatEvery(options.Value))
+        {
+            session.Store(new MintTracking(mint.Id, message.Loop, now));
+        }
+
         switch (next)
         {
             case TrackOutcome.Wait:
-                return [again];
+                return [message.DelayedFor(TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds))];
             case TrackOutcome.Confirmed:
                 var confirmed = events.OfType<MintConfirmed>().Single();
                 logger.LogInformation("Mint {MintId} confirmed: token {TokenId} in block {Block}, tx {TxHash}",
