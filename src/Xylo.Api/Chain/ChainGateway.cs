@@ -199,6 +199,10 @@ public sealed class ChainGateway
         (long)(await Web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(Signer,
             pending ? BlockParameter.CreatePending() : BlockParameter.CreateLatest())).Value;
 
+    /// <summary>How many transactions <paramref name="address"/> had sent as of <paramref name="block"/> (its next nonce then).</summary>
+    public async Task<long> TransactionCountAtAsync(string address, long block) =>
+        (long)(await Web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(address, new BlockParameter(new HexBigInteger(Math.Max(0, block))))).Value;
+
     public async Task<decimal> SignerBalanceAsync() =>
         Web3.Convert.FromWei((await Web3.Eth.GetBalance.SendRequestAsync(Signer)).Value);
 

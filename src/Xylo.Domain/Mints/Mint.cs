@@ -50,6 +50,12 @@ public sealed record MintDeferred(Guid MintId, string Reason, DateTimeOffset Def
 
 public sealed record MintResumed(Guid MintId, DateTimeOffset ResumedAt);
 
+/// <summary>
+/// The mint's nonce was used at a final block by a transaction that is none of the mint's (someone else signs
+/// with the key): none of its transactions can ever be mined, so it is signed again with a new nonce.
+/// </summary>
+public sealed record MintNonceTakenElsewhere(Guid MintId, string Signer, long Nonce, long SafeBlock, DateTimeOffset DetectedAt);
+
 public enum MintStatus
 {
     Queued,
@@ -133,7 +139,11 @@ public sealed record Mint(
     public Mint Apply(MintDeferred e) => this with { Status = MintStatus.Deferred, Reason = e.Reason };
 
     /// <summary>A resumed mint is signed afresh: a deferral before signing consumed no nonce, one after a revert did.</summary>
-    public Mint Apply(MintResumed e) => this with
+    public Mint Apply(MintResumed e) => Unsigned();
+
+    public Mint Apply(MintNonceTakenElsewhere e) => Unsigned();
+
+    private Mint Unsigned() => this with
     {
         Status = MintStatus.Queued,
         Reason = null,

@@ -13,16 +13,25 @@ public enum TrackOutcome
     Deferred,
     Rebroadcast,
     Replace,
+
+    /// <summary>The nonce went to someone else's transaction: sign the mint again.</summary>
+    Resign,
 }
 
 public static partial class MintDecisions
 {
+    /// <summary>An unmined transaction sent at least <paramref name="stuckAfter"/> ago: replaced, or re-signed if its nonce is gone.</summary>
+    public static bool IsOverdue(Mint mint, TimeSpan stuckAfter, DateTimeOffset now) =>
+        mint is { Status: MintStatus.Broadcast, Mined: null } && now - (mint.LastSentAt ?? mint.RequestedAt) >= stuckAfter;
+
     /// <summary>
     /// One look at the chain for a broadcast mint. <paramref name="safeBlock"/> is the highest block
-    /// taken as final (latest − depth + 1, or the chain's finalized block).
+    /// taken as final (latest − depth + 1, or the chain's finalized block); <paramref name="safeNonce"/> is the
+    /// signer's transaction count at that block, looked up only when no receipt exists and the mint
+    /// <see cref="IsOverdue">is overdue</see>.
     /// </summary>
     public static (IReadOnlyList<object> Events, TrackOutcome Next) Track(
-        Mint mint, ReceiptSeen? receipt, long safeBlock, TimeSpan stuckAfter, DateTimeOffset now)
+        Mint mint, ReceiptSeen? receipt, long safeBlock, TimeSpan stuckAfter, DateTimeOffset now, long? safeNonce = null)
     {
         if (mint.Status != MintStatus.Broadcast) return ([], TrackOutcome.Stop);
 
@@ -33,7 +42,14 @@ public static partial class MintDecisions
                 return ([new MintTransactionReorged(mint.Id, gone.TxHash, gone.BlockNumber, gone.BlockHash, now)], TrackOutcome.Rebroadcast);
             }
 
-            return now - (mint.LastSentAt ?? mint.RequestedAt) >= stuckAfter ? ([], TrackOutcome.Replace) : ([], TrackOutcome.Wait);
+            if (!IsOverdue(mint, stuckAfter, now)) return ([], TrackOutcome.Wait);
+
+            // The nonce is used at a final block, yet none of the mint's transactions has a receipt: another
+            // transaction took it, and none of ours can ever be mined. A new nonce is safe: the contract refuses a
+            // second token for the request id, and signing first looks for one already minted.
+            return safeNonce > mint.Nonce
+                ? ([new MintNonceTakenElsewhere(mint.Id, mint.Signer!, mint.Nonce!.Value, safeBlock, now)], TrackOutcome.Resign)
+                : ([], TrackOutcome.Replace);
         }
 
         var events = new List<object>();

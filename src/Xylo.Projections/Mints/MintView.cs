@@ -63,6 +63,10 @@ public sealed partial class MintViewProjection : SingleStreamProjection<MintView
 
     public static MintView Apply(MintDeferred e, MintView view) => view with { Status = MintView.Deferred, Reason = e.Reason, UpdatedAt = e.DeferredAt };
 
-    public static MintView Apply(MintResumed e, MintView view) =>
-        view with { Status = MintView.Queued, Reason = null, Nonce = null, TxHash = null, BlockNumber = null, UpdatedAt = e.ResumedAt };
+    public static MintView Apply(MintResumed e, MintView view) => Unsigned(view, e.ResumedAt);
+
+    public static MintView Apply(MintNonceTakenElsewhere e, MintView view) => Unsigned(view, e.DetectedAt);
+
+    private static MintView Unsigned(MintView view, DateTimeOffset at) =>
+        view with { Status = MintView.Queued, Reason = null, Nonce = null, TxHash = null, BlockNumber = null, UpdatedAt = at };
 }

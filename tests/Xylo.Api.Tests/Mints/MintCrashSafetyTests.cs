@@ -1,6 +1,8 @@
 using Alba;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Nethereum.Hex.HexTypes;
+using Nethereum.RPC.Eth.DTOs;
 using Shouldly;
 using Xylo.Api.Features.Mints;
 using Xylo.Api.Tests.Support;
@@ -142,6 +144,50 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
         {
             await fixture.RestartHostAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_mint_whose_nonce_another_transaction_took_is_signed_again_with_a_new_nonce_and_the_alert_names_the_nonce()
+    {
+        var (fan, rewardId) = await FanAndRewardAsync();
+        await fixture.Anvil.SetAutomineAsync(false);
+        MintAccepted accepted;
+        MintView sent;
+        try
+        {
+            accepted = await Host.RequestMintAsync(fan, rewardId);
+            sent = await Host.WaitForMintAsync(accepted.MintId, MintView.Broadcast);
+
+            // Someone else signs with the key: a transfer with the mint's nonce and a far higher fee takes its
+            // place in the pool and is mined, so no transaction of the mint can ever be.
+            var signer = ChainFixture.NewWeb3(fixture.Anvil, MintFixture.SignerAccount);
+            await signer.TransactionManager.SendTransactionAsync(new TransactionInput
+            {
+                From = MintFixture.Signer,
+                To = AnvilProcess.Accounts[5].Address,
+                Value = new HexBigInteger(1),
+                Gas = new HexBigInteger(21_000),
+                Nonce = new HexBigInteger(sent.Nonce!.Value),
+                MaxFeePerGas = new HexBigInteger(2_000_000_000_000),
+                MaxPriorityFeePerGas = new HexBigInteger(1_000_000_000_000),
+                Type = new HexBigInteger(2),
+            });
+            await fixture.Anvil.MineAsync();
+        }
+        finally
+        {
+            await fixture.Anvil.SetAutomineAsync(true);
+        }
+
+        var confirmed = await ExactlyOneTokenAsync(accepted);
+        confirmed.Nonce.ShouldNotBe(sent.Nonce, "signed again with a new nonce");
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var history = await session.Events.FetchStreamAsync(accepted.MintId, token: TestContext.Current.CancellationToken);
+        history.Select(e => e.Data).OfType<Xylo.Domain.Mints.MintNonceTakenElsewhere>().ShouldHaveSingleItem().Nonce.ShouldBe(sent.Nonce!.Value);
+        await Eventually.Get(() => Task.FromResult(fixture.Slack.Received.ToArray()),
+            received => received.Any(m => m.Channel == "#alerts" && m.Text.Contains($"nonce {sent.Nonce} was used by a transaction XYLO did not send", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10));
+        fixture.Slack.Received.ShouldContain(m => m.Channel == "#alerts" && m.Text.Contains(accepted.MintId.ToString(), StringComparison.Ordinal));
     }
 
     [Fact]

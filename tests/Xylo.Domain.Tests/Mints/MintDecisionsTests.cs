@@ -123,6 +123,27 @@ public sealed class MintDecisionsTests
     }
 
     [Fact]
+    public void An_overdue_transaction_whose_nonce_went_to_another_transaction_is_signed_again_and_one_whose_nonce_is_free_is_replaced()
+    {
+        var overdue = Broadcast(sentAt: Now.AddSeconds(-61));
+        MintDecisions.IsOverdue(overdue, TimeSpan.FromMinutes(1), Now).ShouldBeTrue();
+        MintDecisions.IsOverdue(Broadcast(sentAt: Now.AddSeconds(-30)), TimeSpan.FromMinutes(1), Now).ShouldBeFalse();
+        MintDecisions.IsOverdue(Broadcast(new MinedIn("0xaaa", 10, "0xb10"), Now.AddSeconds(-61)), TimeSpan.FromMinutes(1), Now).ShouldBeFalse("mined is not overdue");
+
+        // Nonce 7: the signer's count at the safe block is 8, so 7 is used there, by none of the mint's transactions.
+        var (events, next) = MintDecisions.Track(overdue, receipt: null, safeBlock: 9, TimeSpan.FromMinutes(1), Now, safeNonce: 8);
+        next.ShouldBe(TrackOutcome.Resign);
+        var taken = events.ShouldHaveSingleItem().ShouldBeOfType<MintNonceTakenElsewhere>();
+        taken.ShouldBe(new MintNonceTakenElsewhere(MintId, "0xsigner", 7, 9, Now));
+        var unsigned = overdue.Apply(taken);
+        unsigned.Status.ShouldBe(MintStatus.Queued);
+        unsigned.Nonce.ShouldBeNull();
+        unsigned.TxHashes.ShouldBeEmpty();
+
+        MintDecisions.Track(overdue, receipt: null, safeBlock: 9, TimeSpan.FromMinutes(1), Now, safeNonce: 7).Next.ShouldBe(TrackOutcome.Replace, "nonce 7 is still free");
+    }
+
+    [Fact]
     public void A_replacement_keeps_the_nonce_bumps_the_fees_within_the_cap_and_tracks_both_hashes()
     {
         var mint = Broadcast();

@@ -33,7 +33,7 @@ public sealed class MintMetrics : DocumentSessionListenerBase
             switch (e.Data)
             {
                 case MintRequested: Mints.WithLabels("queued").Inc(); break;
-                case MintResumed: Mints.WithLabels("queued").Inc(); break;
+                case MintResumed or MintNonceTakenElsewhere: Mints.WithLabels("queued").Inc(); break;
                 case MintTransactionSigned: Mints.WithLabels("signed").Inc(); break;
                 case MintTransactionBroadcast: Mints.WithLabels("broadcast").Inc(); break;
                 case MintTransactionReplaced: Mints.WithLabels("replaced").Inc(); break;

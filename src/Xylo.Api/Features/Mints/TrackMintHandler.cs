@@ -20,10 +20,14 @@ public static class TrackMintHandler
         if (stream.Aggregate is not { Status: MintStatus.Broadcast } mint) return [];
 
         var now = clock.GetUtcNow();
+        var stuckAfter = TimeSpan.FromSeconds(options.Value.ReplaceAfterSeconds);
         var receipt = await chain.FindReceiptAsync(mint);
-        // The safe block matters only for a receipt: no round trip for it while the transaction is unmined.
-        var safeBlock = receipt is null ? 0 : await chain.SafeBlockAsync();
-        var (events, next) = MintDecisions.Track(mint, receipt, safeBlock, TimeSpan.FromSeconds(options.Value.ReplaceAfterSeconds), now);
+        // The safe block matters for a receipt, and for an overdue transaction (is its nonce gone?): no round trips
+        // for either while a fresh transaction waits to be mined.
+        var overdue = receipt is null && MintDecisions.IsOverdue(mint, stuckAfter, now);
+        var safeBlock = receipt is not null || overdue ? await chain.SafeBlockAsync() : 0;
+        long? safeNonce = overdue ? await chain.TransactionCountAtAsync(mint.Signer!, safeBlock) : null;
+        var (events, next) = MintDecisions.Track(mint, receipt, safeBlock, stuckAfter, now, safeNonce);
         stream.AppendMany(events);
         await MintSettlement.ApplyAsync(session, mint, events, now, cancellation);
 
@@ -56,6 +60,17 @@ public static class TrackMintHandler
                 logger.LogWarning("Mint {MintId}: block {Block} with tx {TxHash} was reorged away; rebroadcasting",
                     mint.Id, mint.Mined?.BlockNumber, mint.Mined?.TxHash);
                 return [new BroadcastMint(mint.Id)];
+            case TrackOutcome.Resign:
+                var taken = events.OfType<MintNonceTakenElsewhere>().Single();
+                logger.LogError(
+                    "Mint {MintId}: nonce {Nonce} of signer {Signer} was used by a transaction that is not this mint's (final by block {SafeBlock}); " +
+                    "the mint is signed again with a new nonce. Who else signs with this key?",
+                    mint.Id, taken.Nonce, taken.Signer, taken.SafeBlock);
+                return
+                [
+                    new SignMint(mint.Id),
+                    SlackNotice.Alert($"Signer {taken.Signer} nonce {taken.Nonce} was used by a transaction XYLO did not send; mint {mint.Id} is signed again with a new nonce. Check who holds the signing key."),
+                ];
             case TrackOutcome.Replace:
                 logger.LogWarning("Mint {MintId}: tx {TxHash} (nonce {Nonce}) not mined after {Seconds} s; replacing it with a higher fee",
                     mint.Id, mint.TxHash, mint.Nonce, options.Value.ReplaceAfterSeconds);
