@@ -76,7 +76,7 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
         {
             accepted = await Host.RequestMintAsync(fan, rewardId);
             first = await Host.WaitForMintAsync(accepted.MintId, MintView.Broadcast);
-            var replaced = await Eventually.Get(() => Host.MintAsync(accepted.MintId), m => m!.TxHash != first.TxHash, TimeSpan.FromSeconds(20));
+            var replaced = await Eventually.Get(() => Host.MintAsync(accepted.MintId), m => m!.TxHash != first.TxHash, TimeSpan.FromSeconds(30));
             replaced!.TxHash.ShouldNotBe(first.TxHash);
             replaced.Nonce.ShouldBe(first.Nonce);
         }
@@ -101,7 +101,7 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
             var tried = fixture.Proxy.Unanswered("eth_estimateGas");
             accepted = await Host.RequestMintAsync(fan, rewardId);
             // The signer's dry run reached the proxy and found no node behind it: the mint must still be queued.
-            (await Eventually.Get(() => Task.FromResult(fixture.Proxy.Unanswered("eth_estimateGas")), n => n > tried, TimeSpan.FromSeconds(20)))
+            (await Eventually.Get(() => Task.FromResult(fixture.Proxy.Unanswered("eth_estimateGas")), n => n > tried, TimeSpan.FromSeconds(30)))
                 .ShouldBeGreaterThan(tried, "the pipeline never tried the chain while the node was down");
             (await Host.MintAsync(accepted.MintId))!.Status.ShouldBe(MintView.Queued);
         }
@@ -122,7 +122,7 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
             var (fan, rewardId) = await FanAndRewardAsync();
             var beforeMint = await fixture.Anvil.SnapshotAsync();
             var accepted = await Host.RequestMintAsync(fan, rewardId);
-            var mined = await Eventually.Get(() => Host.MintAsync(accepted.MintId), m => m?.BlockNumber is not null, TimeSpan.FromSeconds(20));
+            var mined = await Eventually.Get(() => Host.MintAsync(accepted.MintId), m => m?.BlockNumber is not null, TimeSpan.FromSeconds(30));
             mined!.BlockNumber.ShouldNotBeNull("the transaction was mined but, two blocks short of the depth, not confirmed");
             mined.Status.ShouldBe(MintView.Broadcast);
 
@@ -186,7 +186,7 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
         history.Select(e => e.Data).OfType<Xylo.Domain.Mints.MintNonceTakenElsewhere>().ShouldHaveSingleItem().Nonce.ShouldBe(sent.Nonce!.Value);
         await Eventually.Get(() => Task.FromResult(fixture.Slack.Received.ToArray()),
             received => received.Any(m => m.Channel == "#alerts" && m.Text.Contains($"nonce {sent.Nonce} was used by a transaction XYLO did not send", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(10));
+            TimeSpan.FromSeconds(30));
         fixture.Slack.Received.ShouldContain(m => m.Channel == "#alerts" && m.Text.Contains(accepted.MintId.ToString(), StringComparison.Ordinal));
     }
 
@@ -198,7 +198,7 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
         {
             var (fan, rewardId) = await FanAndRewardAsync();
             var accepted = await Host.RequestMintAsync(fan, rewardId);
-            var mined = await Eventually.Get(() => Host.MintAsync(accepted.MintId), m => m?.BlockNumber is not null, TimeSpan.FromSeconds(20));
+            var mined = await Eventually.Get(() => Host.MintAsync(accepted.MintId), m => m?.BlockNumber is not null, TimeSpan.FromSeconds(30));
             mined!.Status.ShouldBe(MintView.Broadcast, "mined, two blocks short of the depth: the loop waits");
 
             // More than one stall window (5 s, the reconciler looks every second) with the mint unchanged: each

@@ -39,7 +39,7 @@ public sealed class MintPipelineTests(MintFixture fixture)
         balance.Held.ShouldBe(0);
         (await Host.GetJsonAsync<Xylo.Projections.Rewards.RewardView>($"/rewards/{reward.Id}"))!.Remaining.ShouldBe(4);
         await Eventually.Get(() => Task.FromResult(fixture.Slack.Received.ToArray()),
-            received => received.Any(m => m.Text.Contains($"token {mint.TokenId}", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+            received => received.Any(m => m.Text.Contains($"token {mint.TokenId}", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
         fixture.Slack.Received.ShouldContain(m => m.Channel == "#monitoring" && m.Text.Contains($"NFT minted: token {mint.TokenId}", StringComparison.Ordinal));
     }
 
@@ -135,7 +135,7 @@ public sealed class MintPipelineTests(MintFixture fixture)
             balance.Available.ShouldBe(100);
             (await Host.GetJsonAsync<Xylo.Projections.Rewards.RewardView>($"/rewards/{reward.Id}"))!.Remaining.ShouldBe(3);
             await Eventually.Get(() => Task.FromResult(fixture.Slack.Received.ToArray()),
-                received => received.Any(m => m.Channel == "#alerts" && m.Text.Contains(accepted.MintId.ToString(), StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+                received => received.Any(m => m.Channel == "#alerts" && m.Text.Contains(accepted.MintId.ToString(), StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
             fixture.Slack.Received.ShouldContain(m => m.Channel == "#alerts" && m.Text.Contains(accepted.MintId.ToString(), StringComparison.Ordinal));
         }
         finally
@@ -157,7 +157,7 @@ public sealed class MintPipelineTests(MintFixture fixture)
             var accepted = await Host.RequestMintAsync(fan, reward.Id);
             await Host.WaitForMintAsync(accepted.MintId, MintView.Confirmed);
             // The notice of this mint really met a Slack that was down, and the mint was confirmed all the same.
-            (await Eventually.Get(() => Task.FromResult(fixture.Slack.Refused), n => n > refused, TimeSpan.FromSeconds(20)))
+            (await Eventually.Get(() => Task.FromResult(fixture.Slack.Refused), n => n > refused, TimeSpan.FromSeconds(30)))
                 .ShouldBeGreaterThan(refused, "no notice reached Slack while it was down");
         }
         finally

@@ -34,7 +34,7 @@ public static class Identity
         {
             await using var session = store.QuerySession();
             return await session.LoadAsync<Xylo.Projections.Points.PointsBalance>(userId);
-        }, b => b is not null, TimeSpan.FromSeconds(20));
+        }, b => b is not null, TimeSpan.FromSeconds(60));
         if (balance is null) throw new TimeoutException($"the sign-up bonus of user {userId} was not awarded within 20 s");
     }
 
@@ -73,8 +73,8 @@ public static class Identity
             var rows = await query.QueryAsync<long>(
                 $"select count(*) from {store.Options.DatabaseSchemaName}.wolverine_incoming_envelopes where status = 'Incoming'");
             return rows[0];
-        }, n => n == 0, TimeSpan.FromSeconds(20));
-        if (waiting != 0) throw new TimeoutException($"{waiting} queued messages were still unhandled after 20 s");
+        }, n => n == 0, TimeSpan.FromSeconds(60));
+        if (waiting != 0) throw new TimeoutException($"{waiting} queued messages were still unhandled after 60 s");
 
         await using var session = store.QuerySession();
         return await session.Events.QueryAllRawEvents().LongCountAsync();
