@@ -11,9 +11,10 @@ public sealed record ArchiveOptions(bool Enabled, string Directory, TimeSpan Seg
         var section = configuration.GetSection("Archive");
         // Test hosts share one database; only the tests that are about the archive turn it on.
         var enabled = section.GetValue("Enabled", !environment.IsEnvironment("Testing"));
-        var directory = section["Directory"] is { Length: > 0 } configured
+        // One spelling per directory: the location keys the archive's lock and head row.
+        var directory = Path.TrimEndingDirectorySeparator(section["Directory"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured, environment.ContentRootPath)
-            : Path.Combine(environment.ContentRootPath, ".local", environment.EnvironmentName.ToLowerInvariant(), "archive");
+            : Path.Combine(environment.ContentRootPath, ".local", environment.EnvironmentName.ToLowerInvariant(), "archive"));
         return new ArchiveOptions(
             enabled,
             directory,

@@ -11,10 +11,11 @@ namespace Xylo.Api.Recovery;
 /// last closed segment, so a lost buffer is written again and never skipped.
 /// </summary>
 /// <remarks>
-/// Only one node writes: the one the daemon gives the archive's pages to. Leadership can move while the old
-/// node still holds a buffer, so every segment is written under a database lock on the archive and only if
-/// <c>archive_head</c> still ends where this writer believes; otherwise this node stops writing and drops its
-/// buffer (the writer that moved the head has those events) until the daemon gives it a page again.
+/// Only one node should write: the one the daemon gives the archive's pages to. Leadership can move while the old
+/// node still holds a buffer, so a segment is written under a database lock on the archive, only if
+/// <c>archive_head</c> still ends where this writer believes, and the manifest itself refuses an entry that does
+/// not follow its last one (the head can lag the manifest after a crash). A refused writer drops its buffer and
+/// starts again from the manifest, up to the last page it was given.
 /// </remarks>
 public sealed class ArchiveWriter : IAsyncDisposable
 {
@@ -34,6 +35,8 @@ public sealed class ArchiveWriter : IAsyncDisposable
     private readonly ILogger<ArchiveWriter> _logger;
     private readonly TimeProvider _clock;
     private bool _active;
+    private bool _headKnown;
+    private long _ceiling;
     private long _closedTo;
     private long _coveredTo;
     private string _lastHash = ArchiveSegment.Genesis;
@@ -62,31 +65,8 @@ public sealed class ArchiveWriter : IAsyncDisposable
         await _gate.WaitAsync(cancellation);
         try
         {
-            // Becoming the writer (first page on this node, or the daemon moved here from another node): the
-            // manifest, not what this node saw before, says where the archive ends.
-            if (!_active) await LoadAsync(cancellation);
-            _active = true;
-            while (_coveredTo < ceiling)
-            {
-                var batch = await EventLog.ReadAsync(_database, CritterStackSetup.Schema, _coveredTo, ceiling, ReadBatch, cancellation);
-                if (batch.Count == 0)
-                {
-                    _coveredTo = ceiling;
-                    break;
-                }
-
-                foreach (var e in batch)
-                {
-                    if (_open.Count == 0) _openedAt = _clock.GetUtcNow();
-                    _open.Add(e);
-                    _coveredTo = e.Seq;
-                    if (_open.Count >= Options.SegmentEvents && !await CloseAsync(cancellation)) return;
-                }
-
-                if (batch.Count < ReadBatch) _coveredTo = ceiling;
-            }
-
-            if (SegmentDue()) await CloseAsync(cancellation);
+            _ceiling = Math.Max(_ceiling, ceiling);
+            await CatchUpAsync(cancellation);
         }
         finally
         {
@@ -94,20 +74,60 @@ public sealed class ArchiveWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes a segment that has been open long enough, and refreshes the lag metric.</summary>
+    /// <summary>
+    /// Closes a segment that has been open long enough; after a refused or failed close, starts again from the
+    /// manifest up to the last page this node was given (no new page may come on a quiet system); and refreshes
+    /// the lag metric.
+    /// </summary>
     public async Task TickAsync(CancellationToken cancellation)
     {
         await _gate.WaitAsync(cancellation);
         try
         {
-            if (_active && SegmentDue()) await CloseAsync(cancellation);
+            if (!_active && _ceiling > 0) await CatchUpAsync(cancellation);
+            else if (_active && SegmentDue()) await CloseAsync(cancellation);
+
             // Every node publishes the same figure: the lag behind archive_head, whichever node writes.
+            if (!_headKnown) _headKnown = await EnsureHeadAsync(cancellation);
             Lag.Set(await LagSecondsAsync(cancellation));
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    private async Task CatchUpAsync(CancellationToken cancellation)
+    {
+        // Becoming the writer (first page on this node, the daemon moved here, or a close was refused): the
+        // manifest, not what this node saw before, says where the archive ends.
+        if (!_active)
+        {
+            await LoadAsync(cancellation);
+            _active = true;
+        }
+
+        while (_coveredTo < _ceiling)
+        {
+            var batch = await EventLog.ReadAsync(_database, CritterStackSetup.Schema, _coveredTo, _ceiling, ReadBatch, cancellation);
+            if (batch.Count == 0)
+            {
+                _coveredTo = _ceiling;
+                break;
+            }
+
+            foreach (var e in batch)
+            {
+                if (_open.Count == 0) _openedAt = _clock.GetUtcNow();
+                _open.Add(e);
+                _coveredTo = e.Seq;
+                if (_open.Count >= Options.SegmentEvents && !await CloseAsync(cancellation)) return;
+            }
+
+            if (batch.Count < ReadBatch) _coveredTo = _ceiling;
+        }
+
+        if (SegmentDue()) await CloseAsync(cancellation);
     }
 
     private bool SegmentDue() => _open.Count > 0 && _clock.GetUtcNow() - _openedAt >= Options.SegmentAge;
@@ -121,10 +141,8 @@ public sealed class ArchiveWriter : IAsyncDisposable
         await using var connection = await _database.OpenConnectionAsync(cancellation);
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
         await LockArchiveAsync(connection, cancellation);
-        var manifest = await Store.ReadManifestAsync(cancellation);
-        if (manifest.Count > 0)
+        if (await Store.LastManifestEntryAsync(cancellation) is { } last)
         {
-            var last = manifest[^1];
             var newest = await EventLog.MaxSequenceAsync(_database, CritterStackSetup.Schema, cancellation);
             if (newest < last.LastSeq)
             {
@@ -141,8 +159,7 @@ public sealed class ArchiveWriter : IAsyncDisposable
         await transaction.CommitAsync(cancellation);
         _coveredTo = _closedTo;
         LastSequence.Set(_closedTo);
-        _logger.LogInformation("Archive in {ArchiveLocation} continues after sequence {ArchivedSequence} ({Segments} segments)",
-            Store.Location, _closedTo, manifest.Count);
+        _logger.LogInformation("Archive in {ArchiveLocation} continues after sequence {ArchivedSequence}", Store.Location, _closedTo);
     }
 
     /// <summary>Writes the open segment; false when another node has moved the archive on (this one stops writing).</summary>
@@ -160,21 +177,20 @@ public sealed class ArchiveWriter : IAsyncDisposable
             await using var connection = await _database.OpenConnectionAsync(cancellation);
             await using var transaction = await connection.BeginTransactionAsync(cancellation);
             await LockArchiveAsync(connection, cancellation);
-            var head = await ReadHeadAsync(connection, cancellation);
-            if (head != (_closedTo, _lastHash))
+            // The head is a cheap first look; the manifest itself refuses an entry that does not follow its last one.
+            if (await ReadHeadAsync(connection, cancellation) is { } head && head != (_closedTo, _lastHash))
             {
-                _logger.LogWarning(
-                    "Archive in {ArchiveLocation} ends at sequence {HeadSequence}, not {ArchivedSequence} as this node believed: another node writes it now. " +
-                    "This node drops its open segment ({Events} events) and writes again only when the daemon gives it the archive's pages",
-                    Store.Location, head?.ClosedTo, _closedTo, _open.Count);
-                Deactivate();
-                return false;
+                return Refused($"archive_head ends at sequence {head.ClosedTo}");
             }
 
             await Store.PutSegmentAsync(segment.Name, bytes, cancellation);
             await Store.AppendManifestAsync(segment, cancellation);
             await MoveHeadAsync(connection, to, hash, cancellation);
             await transaction.CommitAsync(cancellation);
+        }
+        catch (ArchiveConflictException conflict)
+        {
+            return Refused(conflict.Message);
         }
         catch
         {
@@ -193,6 +209,16 @@ public sealed class ArchiveWriter : IAsyncDisposable
         return true;
     }
 
+    private bool Refused(string why)
+    {
+        _logger.LogWarning(
+            "Archive in {ArchiveLocation}: segment after sequence {ArchivedSequence} refused ({Reason}): another node has written the archive on. " +
+            "This node drops its open segment ({Events} events) and starts again from the manifest",
+            Store.Location, _closedTo, why, _open.Count);
+        Deactivate();
+        return false;
+    }
+
     private void Deactivate()
     {
         _active = false;
@@ -204,6 +230,22 @@ public sealed class ArchiveWriter : IAsyncDisposable
         await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended($1, 0))", connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"xylo archive {Store.Location}" });
         await command.ExecuteNonQueryAsync(cancellation);
+    }
+
+    /// <summary>A head row for the lag to be read from, taken from the manifest if no writer has made one yet.</summary>
+    private async Task<bool> EnsureHeadAsync(CancellationToken cancellation)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellation);
+        await using var transaction = await connection.BeginTransactionAsync(cancellation);
+        await LockArchiveAsync(connection, cancellation);
+        if (await ReadHeadAsync(connection, cancellation) is null)
+        {
+            var last = await Store.LastManifestEntryAsync(cancellation);
+            await MoveHeadAsync(connection, last?.To ?? 0, last?.Sha256 ?? ArchiveSegment.Genesis, cancellation);
+        }
+
+        await transaction.CommitAsync(cancellation);
+        return true;
     }
 
     private async Task<(long ClosedTo, string Sha256)?> ReadHeadAsync(NpgsqlConnection connection, CancellationToken cancellation)

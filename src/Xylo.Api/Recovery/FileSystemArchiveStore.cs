@@ -53,9 +53,20 @@ public sealed class FileSystemArchiveStore(string directory) : IArchiveStore
         Directory.CreateDirectory(directory);
         var created = !File.Exists(ManifestPath);
         var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry, Json) + "\n");
+        // The check and the append are not atomic across processes by themselves: the writer holds its database
+        // lock on the archive around them, and the check catches what that lock cannot see (a crash between this
+        // append and the writer's commit of archive_head).
         await using (var file = new FileStream(ManifestPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 4096, FileOptions.Asynchronous))
         {
-            file.SetLength(await CompleteLinesLengthAsync(file, cancellation));
+            var complete = await CompleteLinesLengthAsync(file, cancellation);
+            var last = await LastEntryAsync(file, complete, cancellation);
+            if (last is null ? entry.PreviousSha256 != ArchiveSegment.Genesis : entry.From != last.To + 1 || entry.PreviousSha256 != last.Sha256)
+            {
+                throw new ArchiveConflictException(
+                    $"{ManifestPath} ends {(last is null ? "empty" : $"at sequence {last.To} ({last.Name})")}; {entry.Name} does not follow it");
+            }
+
+            file.SetLength(complete);
             file.Seek(0, SeekOrigin.End);
             await file.WriteAsync(line, cancellation);
             file.Flush(flushToDisk: true);
@@ -72,6 +83,35 @@ public sealed class FileSystemArchiveStore(string directory) : IArchiveStore
         return complete.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonSerializer.Deserialize<ArchiveSegment>(l, Json) ?? throw new InvalidDataException($"empty manifest line in {ManifestPath}"))
             .ToList();
+    }
+
+    public async Task<ArchiveSegment?> LastManifestEntryAsync(CancellationToken cancellation)
+    {
+        if (!File.Exists(ManifestPath)) return null;
+        await using var file = new FileStream(ManifestPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096, FileOptions.Asynchronous);
+        return await LastEntryAsync(file, await CompleteLinesLengthAsync(file, cancellation), cancellation);
+    }
+
+    /// <summary>The last line ending at <paramref name="complete"/> (the end of the last complete line), read backwards in blocks.</summary>
+    private async Task<ArchiveSegment?> LastEntryAsync(FileStream file, long complete, CancellationToken cancellation)
+    {
+        if (complete == 0) return null;
+        var block = 4096;
+        while (true)
+        {
+            var start = Math.Max(0, complete - 1 - block);
+            var buffer = new byte[complete - 1 - start];
+            file.Seek(start, SeekOrigin.Begin);
+            await file.ReadExactlyAsync(buffer, cancellation);
+            var newline = Array.LastIndexOf(buffer, (byte)'\n');
+            if (newline >= 0 || start == 0)
+            {
+                var line = Encoding.UTF8.GetString(buffer, newline + 1, buffer.Length - newline - 1);
+                return JsonSerializer.Deserialize<ArchiveSegment>(line, Json) ?? throw new InvalidDataException($"empty manifest line in {ManifestPath}");
+            }
+
+            block *= 4;
+        }
     }
 
     /// <summary>The length up to the last newline: a line torn by a crash is cut off before appending.</summary>

@@ -15,8 +15,15 @@ public interface IArchiveStore
     /// <summary>Segment names present in the store, manifest or not.</summary>
     Task<IReadOnlyList<string>> ListSegmentsAsync(CancellationToken cancellation);
 
-    /// <summary>Adds one entry to the manifest (after its segment is durable).</summary>
+    /// <summary>
+    /// Adds one entry to the manifest (after its segment is durable), only if it follows the last entry: it starts
+    /// right after it and names its hash (or the genesis hash on an empty manifest). Otherwise nothing is written and
+    /// <see cref="ArchiveConflictException"/> is thrown, so two writers can never leave overlapping entries.
+    /// </summary>
     Task AppendManifestAsync(ArchiveSegment entry, CancellationToken cancellation);
+
+    /// <summary>The manifest's last complete entry (null when empty), without reading the whole manifest.</summary>
+    Task<ArchiveSegment?> LastManifestEntryAsync(CancellationToken cancellation);
 
     /// <summary>The manifest in order; a torn last entry from a crash mid-write is left out.</summary>
     Task<IReadOnlyList<ArchiveSegment>> ReadManifestAsync(CancellationToken cancellation);

@@ -68,14 +68,16 @@ public sealed class ArchiveCrashSafetyTests
 
             // Two nodes' writers on one archive: the old node buffered up to the middle, then the daemon moved and
             // the new node buffered up to the end; both segments come due and the two nodes tick in the given order.
-            async Task RaceAsync(string directory, bool oldTicksFirst, Func<ArchiveWriter, ArchiveWriter, Task> then)
+            async Task RaceAsync(string directory, bool oldTicksFirst, Func<ArchiveWriter, ArchiveWriter, Task> then, Func<Task>? betweenTicks = null)
             {
                 await using var old = Writer(databaseUrl, directory, clock);
                 await using var current = Writer(databaseUrl, directory, clock);
                 await old.AcceptAsync(middle, cancel);
                 await current.AcceptAsync(last, cancel);
                 clock.Advance(TimeSpan.FromMinutes(2));
-                foreach (var writer in oldTicksFirst ? new[] { old, current } : [current, old]) await writer.TickAsync(cancel);
+                await (oldTicksFirst ? old : current).TickAsync(cancel);
+                if (betweenTicks is not null) await betweenTicks();
+                await (oldTicksFirst ? current : old).TickAsync(cancel);
                 await then(old, current);
             }
 
@@ -89,14 +91,26 @@ public sealed class ArchiveCrashSafetyTests
             (await ManifestAsync(movedOn)).ShouldBe([(1L, last)]);
             (await ArchivedAsync(movedOn)).ShouldBe(await AllSequencesAsync(databaseUrl), "every event exactly once, in order, chain intact");
 
-            // The old node closes first: the new writer is refused, drops its buffer and, given its next page,
-            // continues from the manifest.
+            // The new writer crashed after appending its segment to the manifest and before moving archive_head:
+            // the head still says where the old node believes the archive ends, and the manifest refuses it.
+            var headBehind = Path.Combine(root, "head-behind");
+            await RaceAsync(headBehind, oldTicksFirst: false, (old, current) =>
+            {
+                current.ClosedTo.ShouldBe(last);
+                old.ClosedTo.ShouldBe(0, "the manifest refused the old node's segment");
+                return Task.CompletedTask;
+            }, betweenTicks: () => MoveHeadBackAsync(databaseUrl, headBehind));
+            (await ManifestAsync(headBehind)).ShouldBe([(1L, last)]);
+            (await ArchivedAsync(headBehind)).ShouldBe(await AllSequencesAsync(databaseUrl), "every event exactly once, in order, chain intact");
+
+            // The old node closes first: the new writer is refused and drops its buffer; with no new page (a quiet
+            // system), its next ticks start again from the manifest up to the last page it was given.
             var overtaken = Path.Combine(root, "overtaken");
             await RaceAsync(overtaken, oldTicksFirst: true, async (old, current) =>
             {
                 old.ClosedTo.ShouldBe(middle);
                 current.ClosedTo.ShouldBe(0, "refused: the archive had moved on");
-                await current.AcceptAsync(last, cancel);
+                await current.TickAsync(cancel);
                 clock.Advance(TimeSpan.FromMinutes(2));
                 await current.TickAsync(cancel);
                 current.ClosedTo.ShouldBe(last);
@@ -109,6 +123,15 @@ public sealed class ArchiveCrashSafetyTests
             await TestDatabases.DropAsync(databaseUrl);
             if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         }
+    }
+
+    private static async Task MoveHeadBackAsync(string databaseUrl, string directory)
+    {
+        await using var database = NpgsqlDataSource.Create(TestDatabases.Npgsql(databaseUrl));
+        await using var command = database.CreateCommand($"update xylo.{ArchiveSchema.HeadTable} set closed_to = 0, sha256 = $1 where location = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ArchiveSegment.Genesis });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = directory });
+        (await command.ExecuteNonQueryAsync()).ShouldBe(1);
     }
 
     /// <summary>A writer as one node has it, with segments that close only when the test moves the clock.</summary>
