@@ -1,9 +1,11 @@
 using Alba;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
 using Shouldly;
+using Xylo.Api.Chain.Contracts;
 using Xylo.Api.Features.Mints;
 using Xylo.Api.Tests.Support;
 using Xylo.Projections.Mints;
@@ -188,6 +190,43 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
             received => received.Any(m => m.Channel == "#alerts" && m.Text.Contains($"nonce {sent.Nonce} was used by a transaction XYLO did not send", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(30));
         fixture.Slack.Received.ShouldContain(m => m.Channel == "#alerts" && m.Text.Contains(accepted.MintId.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_transaction_reverted_because_the_request_already_has_its_token_confirms_the_mint_instead_of_failing_it()
+    {
+        var (fan, rewardId) = await FanAndRewardAsync();
+        await fixture.Anvil.SetAutomineAsync(false);
+        MintAccepted accepted;
+        try
+        {
+            accepted = await Host.RequestMintAsync(fan, rewardId);
+            var sent = await Host.WaitForMintAsync(accepted.MintId, MintView.Broadcast);
+
+            // Another transaction mints the request's token first in the same block (a far higher tip), so the
+            // mint's own transaction reverts with RequestAlreadyMinted: the fan has the token all the same.
+            await fixture.Admin.Eth.GetContractTransactionHandler<MintFunction>().SendRequestAsync(fixture.Deployment.RewardsContract, new MintFunction
+            {
+                To = sent.Wallet,
+                Uri = "ipfs://minted-elsewhere",
+                RequestId = accepted.RequestId.HexToByteArray(),
+                Gas = 300_000,
+                MaxFeePerGas = 2_000_000_000_000,
+                MaxPriorityFeePerGas = 1_000_000_000_000,
+            });
+            await fixture.Anvil.MineAsync();
+        }
+        finally
+        {
+            await fixture.Anvil.SetAutomineAsync(true);
+        }
+
+        var confirmed = await ExactlyOneTokenAsync(accepted);
+        var balance = await Host.BalanceAsync(fan);
+        balance.Spent.ShouldBe(10, "the hold was posted, not voided");
+        balance.Held.ShouldBe(0);
+        (await fixture.Admin.QueryAsync<OwnerOfFunction, string>(fixture.Deployment.RewardsContract, new OwnerOfFunction { TokenId = confirmed.TokenId!.Value }))
+            .ShouldBe(confirmed.Wallet, StringCompareShould.IgnoreCase);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public static class Identity
             await using var session = store.QuerySession();
             return await session.LoadAsync<Xylo.Projections.Points.PointsBalance>(userId);
         }, b => b is not null, TimeSpan.FromSeconds(60));
-        if (balance is null) throw new TimeoutException($"the sign-up bonus of user {userId} was not awarded within 20 s");
+        if (balance is null) throw new TimeoutException($"the sign-up bonus of user {userId} was not awarded within 60 s");
     }
 
     /// <summary>The caller's <c>GET /me</c>.</summary>

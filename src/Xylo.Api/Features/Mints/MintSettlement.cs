@@ -1,4 +1,8 @@
 using Marten;
+using JasperFx.Events;
+using Nethereum.JsonRpc.Client;
+using Xylo.Api.Chain;
+using Xylo.Api.External.Slack;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Rewards;
 using Xylo.Domain;
@@ -31,6 +35,32 @@ public static class MintSettlement
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// The chain already holds the request's token: the mint is confirmed (the hold spent) from the contract's
+    /// <c>RewardMinted</c> log. The log only adds the transaction hash and block, so a provider that refuses the
+    /// block range does not hold the settlement up.
+    /// </summary>
+    public static async Task<SlackNotice> SettleFromChainAsync(IDocumentSession session, IEventStream<Mint> stream, long tokenId, ChainGateway chain,
+        ILogger logger, DateTimeOffset now, CancellationToken cancellation)
+    {
+        var mint = stream.Aggregate!;
+        (string TxHash, long BlockNumber)? log = null;
+        try
+        {
+            log = await chain.FindMintLogAsync(mint.RequestId);
+        }
+        catch (RpcResponseException e)
+        {
+            logger.LogWarning(e, "Mint {MintId}: the RewardMinted log of request {RequestId} could not be read; settling without its transaction hash", mint.Id, mint.RequestId);
+        }
+
+        var settled = MintDecisions.SettleFromChain(mint, tokenId, log?.TxHash, log?.BlockNumber ?? 0, now);
+        stream.AppendMany(settled);
+        await ApplyAsync(session, mint, settled, now, cancellation);
+        logger.LogWarning("Mint {MintId} was already minted on chain as token {TokenId}: settled from the chain", mint.Id, tokenId);
+        return SlackNotice.Minted(mint, tokenId, log?.TxHash);
     }
 
     private static async Task DecideAsync(IDocumentSession session, Guid userId, Func<PointsAccount?, Decision> decide, CancellationToken cancellation)

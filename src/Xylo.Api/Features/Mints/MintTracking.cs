@@ -20,5 +20,5 @@ public sealed record MintTracking(Guid Id, Guid Loop, DateTimeOffset BeatAt)
     }
 
     /// <summary>A loop beats this often, so the reconciler, which waits a whole stall window, never takes a live loop for dead.</summary>
-    public static TimeSpan BeatEvery(MintPipelineOptions options) => TimeSpan.FromSeconds(options.StalledAfterSeconds / 4.0);
+    public static TimeSpan BeatEvery(MintPipelineOptions options) => TimeSpan.FromSeconds(options.StalledAfterSeconds / 10.0);
 }

@@ -36,22 +36,7 @@ public static class SignMintHandler
                 return [SlackNotice.Alert($"Mint {mint.Id} failed: {reverts.Reason}")];
 
             case MintPreflight.AlreadyMinted minted:
-                // The log only adds the transaction hash and block: a provider that refuses the block range must not hold up the settlement.
-                (string TxHash, long BlockNumber)? log = null;
-                try
-                {
-                    log = await chain.FindMintLogAsync(mint.RequestId);
-                }
-                catch (RpcResponseException e)
-                {
-                    logger.LogWarning(e, "Mint {MintId}: the RewardMinted log of request {RequestId} could not be read; settling without its transaction hash", mint.Id, mint.RequestId);
-                }
-
-                var settled = MintDecisions.SettleFromChain(mint, minted.TokenId, log?.TxHash, log?.BlockNumber ?? 0, now);
-                stream.AppendMany(settled);
-                await MintSettlement.ApplyAsync(session, mint, settled, now, cancellation);
-                logger.LogWarning("Mint {MintId} was already minted on chain as token {TokenId}: settled from the chain", mint.Id, minted.TokenId);
-                return [SlackNotice.Minted(mint, minted.TokenId, log?.TxHash)];
+                return [await MintSettlement.SettleFromChainAsync(session, stream, minted.TokenId, chain, logger, now, cancellation)];
 
             case MintPreflight.Ready ready:
                 var fees = await chain.QuoteFeesAsync();

@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.Extensions.Options;
+using Nethereum.JsonRpc.Client;
 using Wolverine;
 using Xylo.Api.Chain;
 using Xylo.Api.External.Slack;
@@ -26,8 +27,22 @@ public static class TrackMintHandler
         // for either while a fresh transaction waits to be mined.
         var overdue = receipt is null && MintDecisions.IsOverdue(mint, stuckAfter, now);
         var safeBlock = receipt is not null || overdue ? await chain.SafeBlockAsync() : 0;
-        long? safeNonce = overdue ? await chain.TransactionCountAtAsync(mint.Signer!, safeBlock) : null;
+        var safeNonce = overdue ? await SafeNonceAsync(chain, mint, safeBlock, logger) : null;
         var (events, next) = MintDecisions.Track(mint, receipt, safeBlock, stuckAfter, now, safeNonce);
+        if (next == TrackOutcome.Resign && await chain.FindReceiptAsync(mint) is { } late)
+        {
+            // One of the mint's own transactions was mined between the receipt look and the nonce count.
+            (events, next) = MintDecisions.Track(mint, late, await chain.SafeBlockAsync(), stuckAfter, now);
+        }
+
+        if (next == TrackOutcome.Failed && await chain.PreflightMintAsync(mint) is MintPreflight.AlreadyMinted minted)
+        {
+            // Reverted because the request already has its token (an earlier transaction of it was mined after all,
+            // e.g. once a deep reorg dropped what took its nonce): the fan has the token, so settle, never fail.
+            session.Delete<MintTracking>(mint.Id);
+            return [await MintSettlement.SettleFromChainAsync(session, stream, minted.TokenId, chain, logger, now, cancellation)];
+        }
+
         stream.AppendMany(events);
         await MintSettlement.ApplyAsync(session, mint, events, now, cancellation);
 
@@ -64,7 +79,7 @@ public static class TrackMintHandler
                 var taken = events.OfType<MintNonceTakenElsewhere>().Single();
                 logger.LogError(
                     "Mint {MintId}: nonce {Nonce} of signer {Signer} was used by a transaction that is not this mint's (final by block {SafeBlock}); " +
-                    "the mint is signed again with a new nonce. Who else signs with this key?",
+                    "the mint is signed again with a new nonce. Who else signs with this key (or was the database restored to an earlier point)?",
                     mint.Id, taken.Nonce, taken.Signer, taken.SafeBlock);
                 return
                 [
@@ -77,6 +92,20 @@ public static class TrackMintHandler
                 return [new ReplaceMintTransaction(mint.Id)];
             default:
                 return [];
+        }
+    }
+
+    /// <summary>The signer's transaction count at the safe block; null (so the transaction is replaced as before) if the node has no state for that block.</summary>
+    private static async Task<long?> SafeNonceAsync(ChainGateway chain, Mint mint, long safeBlock, ILogger logger)
+    {
+        try
+        {
+            return await chain.TransactionCountAtAsync(mint.Signer!, safeBlock);
+        }
+        catch (RpcResponseException e)
+        {
+            logger.LogWarning(e, "Mint {MintId}: the signer's nonce at block {SafeBlock} could not be read (a pruned node?); replacing the transaction instead", mint.Id, safeBlock);
+            return null;
         }
     }
 }
