@@ -206,6 +206,14 @@ public sealed class ChainGateway
     public async Task<decimal> SignerBalanceAsync() =>
         Web3.Convert.FromWei((await Web3.Eth.GetBalance.SendRequestAsync(Signer)).Value);
 
+    /// <summary>The token the rewards contract holds for a request as of <paramref name="block"/>, or null (it answers 0 for none).</summary>
+    public async Task<long?> TokenForRequestAsync(string requestId, long block)
+    {
+        var token = await Web3.Eth.GetContractQueryHandler<TokenIdForRequestFunction>().QueryAsync<BigInteger>(RewardsContract,
+            new TokenIdForRequestFunction { RequestId = requestId.HexToByteArray() }, new BlockParameter(new HexBigInteger(Math.Max(0, block))));
+        return token.IsZero ? null : (long)token;
+    }
+
     public async Task<bool> IsPausedAsync(string contract, long? block = null) =>
         await Web3.Eth.GetContractQueryHandler<PausedFunction>().QueryAsync<bool>(contract, new PausedFunction(),
             block is { } number ? new BlockParameter(new HexBigInteger(number)) : BlockParameter.CreateLatest());

@@ -12,14 +12,16 @@ namespace Xylo.Api.Recovery;
 /// </summary>
 /// <remarks>
 /// Only one node should write: the one the daemon gives the archive's pages to. Leadership can move while the old
-/// node still holds a buffer, so a segment is written under a database lock on the archive, only if
-/// <c>archive_head</c> still ends where this writer believes, and the manifest itself refuses an entry that does
-/// not follow its last one (the head can lag the manifest after a crash). A refused writer drops its buffer and
-/// starts again from the manifest, up to the last page it was given.
+/// node still holds a buffer, so a segment is written under a database lock on the archive and only if the
+/// manifest's last entry is where this writer believes: checked before the segment file is written, and again by
+/// the append. A refused writer drops its buffer and starts again from the manifest, up to the last page it was
+/// given. <c>archive_head</c> follows the manifest, so every node can read the lag from it.
 /// </remarks>
 public sealed class ArchiveWriter : IAsyncDisposable
 {
     private const int ReadBatch = 5_000;
+
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
 
     private static readonly Gauge Lag = Prometheus.Metrics.CreateGauge("xylo_archive_lag_seconds",
         "Age of the oldest committed event not yet in a closed archive segment (0 when all are archived): the RPO on total database loss.");
@@ -37,6 +39,7 @@ public sealed class ArchiveWriter : IAsyncDisposable
     private bool _active;
     private bool _headKnown;
     private long _ceiling;
+    private DateTimeOffset _retryAt;
     private long _closedTo;
     private long _coveredTo;
     private string _lastHash = ArchiveSegment.Genesis;
@@ -84,12 +87,24 @@ public sealed class ArchiveWriter : IAsyncDisposable
         await _gate.WaitAsync(cancellation);
         try
         {
-            if (!_active && _ceiling > 0) await CatchUpAsync(cancellation);
-            else if (_active && SegmentDue()) await CloseAsync(cancellation);
-
-            // Every node publishes the same figure: the lag behind archive_head, whichever node writes.
-            if (!_headKnown) _headKnown = await EnsureHeadAsync(cancellation);
-            Lag.Set(await LagSecondsAsync(cancellation));
+            try
+            {
+                if (!_active && _ceiling > 0 && _clock.GetUtcNow() >= _retryAt) await CatchUpAsync(cancellation);
+                else if (_active && SegmentDue()) await CloseAsync(cancellation);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A reload that cannot succeed yet (storage down, an archive beyond this database's log): try again
+                // later, not every second, and keep the lag current meanwhile.
+                _retryAt = _clock.GetUtcNow() + RetryAfterFailure;
+                throw;
+            }
+            finally
+            {
+                // Every node publishes the same figure: the lag behind archive_head, whichever node writes.
+                if (!_headKnown) _headKnown = await EnsureHeadAsync(cancellation);
+                Lag.Set(await LagSecondsAsync(cancellation));
+            }
         }
         finally
         {
@@ -177,10 +192,12 @@ public sealed class ArchiveWriter : IAsyncDisposable
             await using var connection = await _database.OpenConnectionAsync(cancellation);
             await using var transaction = await connection.BeginTransactionAsync(cancellation);
             await LockArchiveAsync(connection, cancellation);
-            // The head is a cheap first look; the manifest itself refuses an entry that does not follow its last one.
-            if (await ReadHeadAsync(connection, cancellation) is { } head && head != (_closedTo, _lastHash))
+            // The manifest is the truth: checked before the segment file is written (a segment it lists is never
+            // overwritten), and again by the append itself.
+            var last = await Store.LastManifestEntryAsync(cancellation);
+            if ((last?.To ?? 0, last?.Sha256 ?? ArchiveSegment.Genesis) != (_closedTo, _lastHash))
             {
-                return Refused($"archive_head ends at sequence {head.ClosedTo}");
+                return Refused($"the manifest ends at sequence {last?.To ?? 0}");
             }
 
             await Store.PutSegmentAsync(segment.Name, bytes, cancellation);
@@ -241,6 +258,9 @@ public sealed class ArchiveWriter : IAsyncDisposable
         if (await ReadHeadAsync(connection, cancellation) is null)
         {
             var last = await Store.LastManifestEntryAsync(cancellation);
+            // An archive that reaches beyond this database's log (restored to an earlier point) is no head for it:
+            // without a row the lag counts from the first event, and the alert fires.
+            if (last is not null && await EventLog.MaxSequenceAsync(_database, CritterStackSetup.Schema, cancellation) < last.LastSeq) return false;
             await MoveHeadAsync(connection, last?.To ?? 0, last?.Sha256 ?? ArchiveSegment.Genesis, cancellation);
         }
 

@@ -198,6 +198,7 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
         var (fan, rewardId) = await FanAndRewardAsync();
         await fixture.Anvil.SetAutomineAsync(false);
         MintAccepted accepted;
+        string first;
         try
         {
             accepted = await Host.RequestMintAsync(fan, rewardId);
@@ -205,7 +206,7 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
 
             // Another transaction mints the request's token first in the same block (a far higher tip), so the
             // mint's own transaction reverts with RequestAlreadyMinted: the fan has the token all the same.
-            await fixture.Admin.Eth.GetContractTransactionHandler<MintFunction>().SendRequestAsync(fixture.Deployment.RewardsContract, new MintFunction
+            first = await fixture.Admin.Eth.GetContractTransactionHandler<MintFunction>().SendRequestAsync(fixture.Deployment.RewardsContract, new MintFunction
             {
                 To = sent.Wallet,
                 Uri = "ipfs://minted-elsewhere",
@@ -222,6 +223,7 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
         }
 
         var confirmed = await ExactlyOneTokenAsync(accepted);
+        confirmed.TxHash!.ToLowerInvariant().ShouldBe(first.ToLowerInvariant(), "settled from the contract's log of the other transaction");
         var balance = await Host.BalanceAsync(fan);
         balance.Spent.ShouldBe(10, "the hold was posted, not voided");
         balance.Held.ShouldBe(0);

@@ -35,12 +35,12 @@ public static class TrackMintHandler
             (events, next) = MintDecisions.Track(mint, late, await chain.SafeBlockAsync(), stuckAfter, now);
         }
 
-        if (next == TrackOutcome.Failed && await chain.PreflightMintAsync(mint) is MintPreflight.AlreadyMinted minted)
+        if (next == TrackOutcome.Failed && await chain.TokenForRequestAsync(mint.RequestId, safeBlock) is { } tokenId)
         {
-            // Reverted because the request already has its token (an earlier transaction of it was mined after all,
-            // e.g. once a deep reorg dropped what took its nonce): the fan has the token, so settle, never fail.
+            // Reverted, yet the chain holds the request's token at the safe block (an earlier transaction of it was
+            // mined after all, e.g. once a deep reorg dropped what took its nonce): the fan has it, so settle, never fail.
             session.Delete<MintTracking>(mint.Id);
-            return [await MintSettlement.SettleFromChainAsync(session, stream, minted.TokenId, chain, logger, now, cancellation)];
+            return [await MintSettlement.SettleFromChainAsync(session, stream, tokenId, chain, logger, now, cancellation)];
         }
 
         stream.AppendMany(events);
