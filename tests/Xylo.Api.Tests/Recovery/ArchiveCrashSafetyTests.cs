@@ -125,6 +125,53 @@ public sealed class ArchiveCrashSafetyTests
         }
     }
 
+    [Fact]
+    public async Task An_archive_beyond_the_databases_log_is_refused_retried_every_30_s_and_never_becomes_the_head()
+    {
+        var databaseUrl = await TestDatabases.CreateAsync("xylo_archive_beyond");
+        var root = Path.Combine(Path.GetTempPath(), "xylo-archive-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var host = await RecoveryFixture.StartHostAsync(databaseUrl, Path.Combine(root, "host"), segmentSeconds: 3600, segmentEvents: 100_000))
+            {
+                await host.DevSignInAsync();
+            }
+
+            var last = await MaxSequenceAsync(databaseUrl);
+            // The archive of a longer history: this database was restored to an earlier point.
+            var directory = Path.Combine(root, "longer");
+            var now = DateTimeOffset.UtcNow;
+            await new FileSystemArchiveStore(directory).AppendManifestAsync(new ArchiveSegment(
+                ArchiveSegment.NameFor(1, last + 1_000), 1, last + 1_000, 5, 1, last + 1_000, now, now, new string('a', 64), ArchiveSegment.Genesis), CancellationToken.None);
+
+            var clock = new ShiftedClock();
+            await using var writer = Writer(databaseUrl, directory, clock);
+            (await Should.ThrowAsync<InvalidOperationException>(() => writer.AcceptAsync(last, CancellationToken.None)))
+                .Message.ShouldContain("restored to an earlier point");
+            (await Should.ThrowAsync<InvalidOperationException>(() => writer.TickAsync(CancellationToken.None)))
+                .Message.ShouldContain("restored to an earlier point", customMessage: "the first tick tries again");
+            await writer.TickAsync(CancellationToken.None);
+            clock.Advance(TimeSpan.FromSeconds(31));
+            await Should.ThrowAsync<InvalidOperationException>(() => writer.TickAsync(CancellationToken.None));
+
+            writer.ClosedTo.ShouldBe(0);
+            (await HeadRowsAsync(databaseUrl, directory)).ShouldBe(0, "an archive beyond the log is no head: the lag counts from the first event");
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(databaseUrl);
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task<long> HeadRowsAsync(string databaseUrl, string directory)
+    {
+        await using var database = NpgsqlDataSource.Create(TestDatabases.Npgsql(databaseUrl));
+        await using var command = database.CreateCommand($"select count(*) from xylo.{ArchiveSchema.HeadTable} where location = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = directory });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private static async Task MoveHeadBackAsync(string databaseUrl, string directory)
     {
         await using var database = NpgsqlDataSource.Create(TestDatabases.Npgsql(databaseUrl));
