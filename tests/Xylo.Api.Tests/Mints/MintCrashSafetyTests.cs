@@ -160,8 +160,10 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
             accepted = await Host.RequestMintAsync(fan, rewardId);
             sent = await Host.WaitForMintAsync(accepted.MintId, MintView.Broadcast);
 
-            // Someone else signs with the key: a transfer with the mint's nonce and a far higher fee takes its
-            // place in the pool and is mined, so no transaction of the mint can ever be.
+            // Someone else signs with the key: a transfer with the mint's nonce and twice its fees takes its place
+            // in the pool and is mined, so no transaction of the mint can ever be. (Twice, not far more: the chain
+            // is shared by the collection, and its fee suggestions follow the tips of recent blocks.)
+            var (maxFee, tip) = await FeesOfAsync(sent.TxHash!);
             var signer = ChainFixture.NewWeb3(fixture.Anvil, MintFixture.SignerAccount);
             await signer.TransactionManager.SendTransactionAsync(new TransactionInput
             {
@@ -170,8 +172,8 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
                 Value = new HexBigInteger(1),
                 Gas = new HexBigInteger(21_000),
                 Nonce = new HexBigInteger(sent.Nonce!.Value),
-                MaxFeePerGas = new HexBigInteger(2_000_000_000_000),
-                MaxPriorityFeePerGas = new HexBigInteger(1_000_000_000_000),
+                MaxFeePerGas = new HexBigInteger(maxFee * 2),
+                MaxPriorityFeePerGas = new HexBigInteger(tip * 2),
                 Type = new HexBigInteger(2),
             });
             await fixture.Anvil.MineAsync();
@@ -204,16 +206,17 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
             accepted = await Host.RequestMintAsync(fan, rewardId);
             var sent = await Host.WaitForMintAsync(accepted.MintId, MintView.Broadcast);
 
-            // Another transaction mints the request's token first in the same block (a far higher tip), so the
-            // mint's own transaction reverts with RequestAlreadyMinted: the fan has the token all the same.
+            // Another transaction mints the request's token first in the same block (twice the tip), so the mint's
+            // own transaction reverts with RequestAlreadyMinted: the fan has the token all the same.
+            var (maxFee, tip) = await FeesOfAsync(sent.TxHash!);
             first = await fixture.Admin.Eth.GetContractTransactionHandler<MintFunction>().SendRequestAsync(fixture.Deployment.RewardsContract, new MintFunction
             {
                 To = sent.Wallet,
                 Uri = "ipfs://minted-elsewhere",
                 RequestId = accepted.RequestId.HexToByteArray(),
                 Gas = 300_000,
-                MaxFeePerGas = 2_000_000_000_000,
-                MaxPriorityFeePerGas = 1_000_000_000_000,
+                MaxFeePerGas = maxFee * 2,
+                MaxPriorityFeePerGas = tip * 2,
             });
             await fixture.Anvil.MineAsync();
         }
@@ -263,6 +266,12 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
         {
             await fixture.RestartHostAsync();
         }
+    }
+
+    private async Task<(System.Numerics.BigInteger MaxFee, System.Numerics.BigInteger Tip)> FeesOfAsync(string txHash)
+    {
+        var tx = await fixture.Admin.Eth.Transactions.GetTransactionByHash.SendRequestAsync(txHash);
+        return (tx.MaxFeePerGas.Value, tx.MaxPriorityFeePerGas.Value);
     }
 
     /// <summary>The mint's TrackMint messages waiting in Wolverine's durable inbox for their time.</summary>
