@@ -28,10 +28,11 @@ public static class MintSettlement
                     await DecideAsync(session, mint.UserId, account => PointsDecisions.Post(account, new PostHold(mint.UserId, mint.Id), now), cancellation);
                     break;
                 case MintFailed failed:
-                    await DecideAsync(session, mint.UserId,
-                        account => PointsDecisions.Void(account, new VoidHold(mint.UserId, mint.Id, $"mint {mint.Id} failed"), now), cancellation);
+                    // The reward before the account: the lock order of every writer that takes both.
                     var reward = await RewardStream.OpenLockedAsync(session, mint.RewardId, cancellation);
                     reward.AppendOne(new RewardSupplyReturned(mint.RewardId, mint.Id, failed.Reason, now));
+                    await DecideAsync(session, mint.UserId,
+                        account => PointsDecisions.Void(account, new VoidHold(mint.UserId, mint.Id, $"mint {mint.Id} failed"), now), cancellation);
                     break;
             }
         }
@@ -65,7 +66,7 @@ public static class MintSettlement
 
     private static async Task DecideAsync(IDocumentSession session, Guid userId, Func<PointsAccount?, Decision> decide, CancellationToken cancellation)
     {
-        var account = await LedgerAccount.OpenAsync(session, userId, cancellation);
+        var account = await LedgerAccount.OpenLockedAsync(session, userId, cancellation);
         var decision = decide(account.State);
         if (decision.Rejection is { } rejection)
         {

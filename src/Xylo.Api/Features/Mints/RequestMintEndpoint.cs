@@ -40,7 +40,9 @@ public static class RequestMintEndpoint
         // Concurrent buyers of one reward queue here until this transaction ends.
         var reward = await RewardStream.OpenLockedAsync(session, rewardId, cancellation);
         var user = await session.LoadAsync<User>(userId, cancellation);
-        var account = await LedgerAccount.OpenAsync(session, userId, cancellation);
+        // Then the fan's account, locked after the reward like every writer that takes both: a settlement of the
+        // fan's earlier mint waits here instead of failing this request with 409.
+        var account = await LedgerAccount.OpenLockedAsync(session, userId, cancellation);
         var (accepted, rejection) = MintDecisions.Request(new RequestMint(mintId, userId, rewardId), user, reward.Aggregate, account.State, now);
         if (rejection is not null) return rejection.ToProblem();
 

@@ -1,5 +1,6 @@
 using Marten;
 using JasperFx.Events;
+using Xylo.Api.Hosting;
 using Xylo.Domain;
 using Xylo.Domain.Points;
 
@@ -40,6 +41,17 @@ public sealed class LedgerAccount
 
     public static async Task<LedgerAccount> OpenAsync(IDocumentSession session, Guid userId, CancellationToken cancellation) =>
         new(session, await session.Events.FetchForWriting<PointsAccount>(userId, cancellation));
+
+    /// <summary>
+    /// Opens the account under a transaction-scoped lock on the user, so the mint pipeline's own writers (a request
+    /// and the settlement of an earlier mint of the same fan) wait for each other instead of one failing with 409.
+    /// Lock order: a reward (<c>RewardStream.OpenLockedAsync</c>) before the account, never the other way round.
+    /// </summary>
+    public static async Task<LedgerAccount> OpenLockedAsync(IDocumentSession session, Guid userId, CancellationToken cancellation)
+    {
+        await TransactionLocks.TakeAsync(session, TransactionLocks.KeyOf(userId, TransactionLocks.PointsAccountScope), cancellation);
+        return await OpenAsync(session, userId, cancellation);
+    }
 
     public async Task<AwardOutcome> AwardAsync(EarningRule rule, long wanted, string source, string? reason, string? awardedBy,
         DateTimeOffset now, CancellationToken cancellation, string? ruleName = null)

@@ -1,6 +1,6 @@
 using JasperFx.Events;
 using Marten;
-using Npgsql;
+using Xylo.Api.Hosting;
 using Xylo.Domain.Rewards;
 
 namespace Xylo.Api.Features.Rewards;
@@ -14,17 +14,7 @@ public static class RewardStream
 {
     public static async Task<IEventStream<Reward>> OpenLockedAsync(IDocumentSession session, Guid rewardId, CancellationToken cancellation)
     {
-        await session.BeginTransactionAsync(cancellation);
-        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock($1)", (NpgsqlConnection)session.Connection!);
-        command.Parameters.Add(new NpgsqlParameter { Value = LockKey(rewardId) });
-        await command.ExecuteNonQueryAsync(cancellation);
+        await TransactionLocks.TakeAsync(session, TransactionLocks.KeyOf(rewardId), cancellation);
         return await session.Events.FetchForWriting<Reward>(rewardId, cancellation);
-    }
-
-    private static long LockKey(Guid rewardId)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        rewardId.TryWriteBytes(bytes);
-        return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]);
     }
 }

@@ -1,0 +1,29 @@
+using Marten;
+using Npgsql;
+
+namespace Xylo.Api.Hosting;
+
+/// <summary>
+/// Transaction-scoped PostgreSQL advisory locks on a session's own transaction, released at commit or rollback.
+/// Writers that lock more than one thing take them in one order: a reward before a user's points account.
+/// </summary>
+public static class TransactionLocks
+{
+    /// <summary>Mixed into a user's key, so a user's lock never shares a key with a reward's of the same id bits.</summary>
+    public const long PointsAccountScope = 0x504F494E54530000; // "POINTS"
+
+    public static async Task TakeAsync(IDocumentSession session, long key, CancellationToken cancellation)
+    {
+        await session.BeginTransactionAsync(cancellation);
+        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock($1)", (NpgsqlConnection)session.Connection!);
+        command.Parameters.Add(new NpgsqlParameter { Value = key });
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
+    public static long KeyOf(Guid id, long scope = 0)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes);
+        return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]) ^ scope;
+    }
+}
