@@ -152,14 +152,13 @@ public sealed class ArchiveWriter : IAsyncDisposable
         _open.Clear();
         _closedTo = 0;
         _lastHash = ArchiveSegment.Genesis;
-        // Under the archive's lock: no other node closes a segment between reading the manifest and the head.
+        // Under the archive's lock: no other node closes a segment between reading the manifest and moving the head.
         await using var connection = await _database.OpenConnectionAsync(cancellation);
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
         await LockArchiveAsync(connection, cancellation);
         if (await Store.LastManifestEntryAsync(cancellation) is { } last)
         {
-            var newest = await EventLog.MaxSequenceAsync(_database, CritterStackSetup.Schema, cancellation);
-            if (newest < last.LastSeq)
+            if (await LogEndBeforeAsync(last, cancellation) is { } newest)
             {
                 throw new InvalidOperationException(
                     $"The archive in {Store.Location} reaches sequence {last.LastSeq} but the database's log ends at {newest}: " +
@@ -255,12 +254,12 @@ public sealed class ArchiveWriter : IAsyncDisposable
         await using var connection = await _database.OpenConnectionAsync(cancellation);
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
         await LockArchiveAsync(connection, cancellation);
-        if (await ReadHeadAsync(connection, cancellation) is null)
+        if (!await HeadExistsAsync(connection, cancellation))
         {
             var last = await Store.LastManifestEntryAsync(cancellation);
             // An archive that reaches beyond this database's log (restored to an earlier point) is no head for it:
             // without a row the lag counts from the first event, and the alert fires.
-            if (last is not null && await EventLog.MaxSequenceAsync(_database, CritterStackSetup.Schema, cancellation) < last.LastSeq) return false;
+            if (last is not null && await LogEndBeforeAsync(last, cancellation) is not null) return false;
             await MoveHeadAsync(connection, last?.To ?? 0, last?.Sha256 ?? ArchiveSegment.Genesis, cancellation);
         }
 
@@ -268,13 +267,19 @@ public sealed class ArchiveWriter : IAsyncDisposable
         return true;
     }
 
-    private async Task<(long ClosedTo, string Sha256)?> ReadHeadAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    private async Task<bool> HeadExistsAsync(NpgsqlConnection connection, CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand(
-            $"select closed_to, sha256 from {CritterStackSetup.Schema}.{ArchiveSchema.HeadTable} where location = $1", connection);
+            $"select exists (select 1 from {CritterStackSetup.Schema}.{ArchiveSchema.HeadTable} where location = $1)", connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Store.Location });
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        return await reader.ReadAsync(cancellation) ? (reader.GetInt64(0), reader.GetString(1)) : null;
+        return (bool)(await command.ExecuteScalarAsync(cancellation))!;
+    }
+
+    /// <summary>The database log's last sequence when it ends before <paramref name="last"/> does (restored to an earlier point), else null.</summary>
+    private async Task<long?> LogEndBeforeAsync(ArchiveSegment last, CancellationToken cancellation)
+    {
+        var newest = await EventLog.MaxSequenceAsync(_database, CritterStackSetup.Schema, cancellation);
+        return newest < last.LastSeq ? newest : null;
     }
 
     private async Task MoveHeadAsync(NpgsqlConnection connection, long closedTo, string sha256, CancellationToken cancellation)

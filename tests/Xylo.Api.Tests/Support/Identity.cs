@@ -9,6 +9,9 @@ namespace Xylo.Api.Tests.Support;
 
 public static class Identity
 {
+    /// <summary>How long a helper waits for work the host does in the background (a bonus, queued messages).</summary>
+    private static readonly TimeSpan BackgroundWork = TimeSpan.FromSeconds(60);
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static async Task<TokenResponse> DevSignInAsync(this IAlbaHost host, string? handle = null, params string[] roles)
@@ -34,8 +37,8 @@ public static class Identity
         {
             await using var session = store.QuerySession();
             return await session.LoadAsync<Xylo.Projections.Points.PointsBalance>(userId);
-        }, b => b is not null, TimeSpan.FromSeconds(60));
-        if (balance is null) throw new TimeoutException($"the sign-up bonus of user {userId} was not awarded within 60 s");
+        }, b => b is not null, BackgroundWork);
+        if (balance is null) throw new TimeoutException($"the sign-up bonus of user {userId} was not awarded within {BackgroundWork.TotalSeconds} s");
     }
 
     /// <summary>The caller's <c>GET /me</c>.</summary>
@@ -73,8 +76,8 @@ public static class Identity
             var rows = await query.QueryAsync<long>(
                 $"select count(*) from {store.Options.DatabaseSchemaName}.wolverine_incoming_envelopes where status = 'Incoming'");
             return rows[0];
-        }, n => n == 0, TimeSpan.FromSeconds(60));
-        if (waiting != 0) throw new TimeoutException($"{waiting} queued messages were still unhandled after 60 s");
+        }, n => n == 0, BackgroundWork);
+        if (waiting != 0) throw new TimeoutException($"{waiting} queued messages were still unhandled after {BackgroundWork.TotalSeconds} s");
 
         await using var session = store.QuerySession();
         return await session.Events.QueryAllRawEvents().LongCountAsync();
