@@ -1,6 +1,7 @@
 using JasperFx.CodeGeneration;
 using JasperFx.Events.Daemon;
 using Marten;
+using Npgsql;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Http;
@@ -10,7 +11,6 @@ using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Mints;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Wallets;
-using Xylo.Api.Operations.Configuration;
 using Xylo.Api.Operations.Logging;
 using Xylo.Api.Operations.Idempotency;
 using Xylo.Api.Recovery;
@@ -29,12 +29,11 @@ public static class CritterStackSetup
     /// </summary>
     public static WebApplicationBuilder AddXyloCritterStack(this WebApplicationBuilder builder)
     {
+        builder.Services.AddXyloDatabase();
         builder.Services.AddMarten(sp =>
             {
                 var configuration = sp.GetRequiredService<IConfiguration>();
-                var databaseUrl = configuration[XyloSecrets.DatabaseUrl]
-                    ?? throw new InvalidOperationException($"{XyloSecrets.DatabaseUrl} is not set");
-                var options = new StoreOptions().ConfigureXyloStore(ConnectionUrls.ToNpgsql(databaseUrl));
+                var options = new StoreOptions().ConfigureXyloStore(sp.GetRequiredService<NpgsqlDataSource>());
                 if (ArchiveOptions.From(configuration, builder.Environment).Enabled)
                 {
                     options.Projections.Subscribe(new ArchiveSubscription(sp.GetRequiredService<ArchiveWriter>()));
@@ -79,9 +78,12 @@ public static class CritterStackSetup
     /// Everything the event store and its read models need, for any connection and schema: the API uses
     /// schema xylo; restores and point-in-time views build the same store elsewhere.
     /// </summary>
-    public static StoreOptions ConfigureXyloStore(this StoreOptions options, string connectionString, string schema = Schema)
+    public static StoreOptions ConfigureXyloStore(this StoreOptions options, NpgsqlDataSource dataSource, string schema = Schema)
     {
-        options.Connection(connectionString);
+        options.Connection(dataSource);
+        // A session keeps the first connection it opens until it is disposed: a command's reads and its commit share one
+        // checkout from the pool instead of one per statement.
+        options.UseStickyConnectionLifetimes = true;
         options.DatabaseSchemaName = schema;
         options.Events.DatabaseSchemaName = schema;
         options.Events.MetadataConfig.CorrelationIdEnabled = true;

@@ -45,14 +45,14 @@ public sealed class ArchiveWriter : IAsyncDisposable
     private string _lastHash = ArchiveSegment.Genesis;
     private DateTimeOffset _openedAt;
 
-    public ArchiveWriter(IConfiguration configuration, IHostEnvironment environment, IArchiveStore store, ILogger<ArchiveWriter> logger, TimeProvider clock)
+    public ArchiveWriter(IConfiguration configuration, IHostEnvironment environment, IArchiveStore store, NpgsqlDataSource database,
+        ILogger<ArchiveWriter> logger, TimeProvider clock)
     {
         Options = ArchiveOptions.From(configuration, environment);
         Store = store;
         _logger = logger;
         _clock = clock;
-        var databaseUrl = configuration[XyloSecrets.DatabaseUrl] ?? throw new InvalidOperationException($"{XyloSecrets.DatabaseUrl} is not set");
-        _database = NpgsqlDataSource.Create(ConnectionUrls.ToNpgsql(databaseUrl));
+        _database = database;
     }
 
     public ArchiveOptions Options { get; }
@@ -308,9 +308,9 @@ public sealed class ArchiveWriter : IAsyncDisposable
         return Math.Max(0, (double)(await command.ExecuteScalarAsync(cancellation))!);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        await _database.DisposeAsync();
         _gate.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

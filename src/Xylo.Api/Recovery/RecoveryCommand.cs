@@ -5,6 +5,7 @@ using JasperFx.CommandLine;
 using Marten;
 using Npgsql;
 using Xylo.Api.Hosting;
+using Microsoft.Extensions.Options;
 using Xylo.Api.Operations.Configuration;
 
 namespace Xylo.Api.Recovery;
@@ -26,7 +27,7 @@ public sealed class RecoveryInput : NetCoreInput
     [Description("pit: the new schema the views are built in")]
     public string? SchemaFlag { get; set; }
 
-    [Description("restore: the empty target database; pit: the database of the new schema (default: DATABASE_URL)")]
+    [Description("restore: the empty target database; pit: the database of the new schema (default: the API's own)")]
     public string? DatabaseUrlFlag { get; set; }
 }
 
@@ -43,16 +44,16 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
         var configuration = host.Services.GetRequiredService<IConfiguration>();
         var options = ArchiveOptions.From(configuration, host.Services.GetRequiredService<IHostEnvironment>());
         var archive = new FileSystemArchiveStore(input.ArchiveFlag is { } dir ? Path.GetFullPath(dir) : options.Directory);
-        var databaseUrl = input.DatabaseUrlFlag ?? configuration[XyloSecrets.DatabaseUrl]
-            ?? throw new InvalidOperationException($"{XyloSecrets.DatabaseUrl} is not set");
+        var secrets = host.Services.GetRequiredService<IOptions<XyloSecrets>>().Value;
+        var databaseUrl = input.DatabaseUrlFlag ?? secrets.DatabaseUrlOrThrow();
         try
         {
             return input.Action switch
             {
                 "verify" => await VerifyAsync(archive),
                 "restore" => await RestoreAsync(ArchiveReader.ReadAsync(archive, RestorePoint.Parse(input.UntilFlag), CancellationToken.None),
-                    ConnectionUrls.ToNpgsql(databaseUrl), CritterStackSetup.Schema, $"archive {archive.Location} until {RestorePoint.Parse(input.UntilFlag)}"),
-                "pit" => await PointInTimeAsync(input, configuration, databaseUrl),
+                    databaseUrl, CritterStackSetup.Schema, $"archive {archive.Location} until {RestorePoint.Parse(input.UntilFlag)}"),
+                "pit" => await PointInTimeAsync(input, host.Services.GetRequiredService<NpgsqlDataSource>(), databaseUrl),
                 _ => Fail("action must be verify, restore or pit"),
             };
         }
@@ -90,7 +91,7 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
         return true;
     }
 
-    private static async Task<bool> PointInTimeAsync(RecoveryInput input, IConfiguration configuration, string targetUrl)
+    private static async Task<bool> PointInTimeAsync(RecoveryInput input, NpgsqlDataSource live, string targetUrl)
     {
         if (input.SchemaFlag is not { Length: > 0 } schema || !System.Text.RegularExpressions.Regex.IsMatch(schema, "^[a-z_][a-z0-9_]{0,62}$"))
             return Fail("pit needs --schema <name> (lower-case letters, digits, underscores)");
@@ -98,17 +99,15 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
         if (input.AtFlag is null) return Fail("pit needs --at <sequence|ISO-8601 timestamp>");
 
         var at = RestorePoint.Parse(input.AtFlag);
-        var liveUrl = configuration[XyloSecrets.DatabaseUrl] ?? throw new InvalidOperationException($"{XyloSecrets.DatabaseUrl} is not set");
         var source = input.ArchiveFlag is { } dir
             ? ArchiveReader.ReadAsync(new FileSystemArchiveStore(Path.GetFullPath(dir)), at, CancellationToken.None)
-            : LiveEventsAsync(ConnectionUrls.ToNpgsql(liveUrl), at, CancellationToken.None);
-        return await RestoreAsync(source, ConnectionUrls.ToNpgsql(targetUrl), schema, $"schema {CritterStackSetup.Schema} as of {at}");
+            : LiveEventsAsync(live, at, CancellationToken.None);
+        return await RestoreAsync(source, targetUrl, schema, $"schema {CritterStackSetup.Schema} as of {at}");
     }
 
-    private static async IAsyncEnumerable<ArchivedEvent> LiveEventsAsync(string connectionString, RestorePoint at,
+    private static async IAsyncEnumerable<ArchivedEvent> LiveEventsAsync(NpgsqlDataSource database, RestorePoint at,
         [EnumeratorCancellation] CancellationToken cancellation)
     {
-        await using var database = NpgsqlDataSource.Create(connectionString);
         var after = 0L;
         while (true)
         {
@@ -125,11 +124,11 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
     }
 
     /// <summary>Events into an empty event store, then every projection rebuilt from them: a restore and a point-in-time view alike.</summary>
-    private static async Task<bool> RestoreAsync(IAsyncEnumerable<ArchivedEvent> events, string connectionString, string schema, string what)
+    private static async Task<bool> RestoreAsync(IAsyncEnumerable<ArchivedEvent> events, string databaseUrl, string schema, string what)
     {
         var clock = Stopwatch.StartNew();
-        await using var store = new DocumentStore(new StoreOptions().ConfigureXyloStore(connectionString, schema));
-        await using var database = NpgsqlDataSource.Create(connectionString);
+        await using var database = XyloDatabase.Create(databaseUrl, new DatabaseOptions());
+        await using var store = new DocumentStore(new StoreOptions().ConfigureXyloStore(database, schema));
         var importer = new EventLogImporter(database, schema);
         await importer.EnsureEmptyAsync(CancellationToken.None);
 

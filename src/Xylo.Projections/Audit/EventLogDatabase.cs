@@ -7,9 +7,9 @@ namespace Xylo.Projections.Audit;
 /// Raw access to the event log and the hash chain beside it: the audit reads the rows as stored (the jsonb
 /// text, the metadata columns), which Marten's typed event API deliberately hides.
 /// </summary>
-public sealed class EventLogDatabase(string connectionString, string schema) : IAsyncDisposable
+public sealed class EventLogDatabase(NpgsqlDataSource source, string schema)
 {
-    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _source = source;
 
     public string Schema { get; } = schema;
 
@@ -61,6 +61,4 @@ public sealed class EventLogDatabase(string connectionString, string schema) : I
         reader.IsDBNull(first + 8) ? null : reader.GetString(first + 8),
         reader.IsDBNull(first + 9) ? null : reader.GetString(first + 9),
         reader.IsDBNull(first + 10) ? null : reader.GetString(first + 10));
-
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
 }

@@ -186,13 +186,14 @@ public sealed class ArchiveCrashSafetyTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["DATABASE_URL"] = databaseUrl,
             ["Archive:Directory"] = directory,
             ["Archive:SegmentSeconds"] = "60",
             ["Archive:SegmentEvents"] = "100000",
         }).Build();
         var environment = new HostingEnvironment { EnvironmentName = "Development", ContentRootPath = directory };
-        return new ArchiveWriter(configuration, environment, new FileSystemArchiveStore(directory), NullLogger<ArchiveWriter>.Instance, clock);
+        // Each writer stands for a node of its own, with its own pool.
+        return new ArchiveWriter(configuration, environment, new FileSystemArchiveStore(directory),
+            Xylo.Api.Hosting.XyloDatabase.Create(databaseUrl, new Xylo.Api.Hosting.DatabaseOptions()), NullLogger<ArchiveWriter>.Instance, clock);
     }
 
     private static async Task<List<(long From, long To)>> ManifestAsync(string directory) =>

@@ -1,6 +1,6 @@
 using Marten;
 using Xylo.Api.Hosting;
-using Xylo.Api.Operations.Configuration;
+using Npgsql;
 using Xylo.Projections.Audit;
 
 namespace Xylo.Api.Features.Audit;
@@ -10,8 +10,7 @@ public static class AuditSetup
     /// <summary>Raw access to the log for the audit endpoints and the hash chain, the aggregate registry, the chain verifier.</summary>
     public static IServiceCollection AddXyloAudit(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new EventLogDatabase(
-            ConnectionUrls.ToNpgsql(sp.GetRequiredService<IConfiguration>()[XyloSecrets.DatabaseUrl]!), CritterStackSetup.Schema));
+        services.AddSingleton(sp => new EventLogDatabase(sp.GetRequiredService<NpgsqlDataSource>(), CritterStackSetup.Schema));
         services.AddSingleton(sp => new AuditedAggregates(sp.GetRequiredService<IDocumentStore>()));
         services.AddSingleton<AuditChainVerifier>();
         return services;

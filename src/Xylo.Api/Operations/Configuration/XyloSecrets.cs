@@ -40,6 +40,8 @@ public sealed class XyloSecrets
 
     public string? this[string name] => Values.GetValueOrDefault(name);
 
+    public string DatabaseUrlOrThrow() => this[DatabaseUrl] ?? throw new InvalidOperationException($"{DatabaseUrl} is not set");
+
     public static XyloSecrets From(IConfiguration configuration) => new XyloSecrets().ReadFrom(configuration);
 
     public XyloSecrets ReadFrom(IConfiguration configuration)

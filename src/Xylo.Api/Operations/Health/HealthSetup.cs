@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xylo.Api.Chain;
-using Xylo.Api.Operations.Configuration;
+using Npgsql;
 
 namespace Xylo.Api.Operations.Health;
 
@@ -18,7 +18,7 @@ public static class HealthSetup
     public static IServiceCollection AddXyloHealth(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .AddNpgSql(sp => ConnectionUrls.ToNpgsql(sp.GetRequiredService<IConfiguration>()[XyloSecrets.DatabaseUrl]!),
+            .AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(),
                 name: "postgresql", failureStatus: HealthStatus.Unhealthy, tags: [Ready], timeout: TimeSpan.FromSeconds(3))
             .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(2))
             .AddCheck<ProjectionDaemonHealthCheck>("projections", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(3))

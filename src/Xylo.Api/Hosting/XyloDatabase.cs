@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Xylo.Api.Operations.Configuration;
+
+namespace Xylo.Api.Hosting;
+
+/// <summary>
+/// Settings of the one connection pool (section <c>Database</c>); the address itself is the secret
+/// <c>DATABASE_URL</c>. Defaults were chosen by <c>./xylo bench</c> (docs/benchmarks.md).
+/// </summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>Connections this process may hold. Beyond about four per core PostgreSQL only queues more backends.</summary>
+    public int MaxPoolSize { get; set; } = 24;
+
+    public int MinPoolSize { get; set; }
+
+    /// <summary>Statements Npgsql prepares after they repeat (Marten's appends and upserts): parsed and planned once per connection.</summary>
+    public int MaxAutoPrepare { get; set; } = 128;
+
+    public int CommandTimeoutSeconds { get; set; } = 30;
+
+    public string ApplicationName { get; set; } = "xylo-api";
+}
+
+/// <summary>
+/// The one place that builds an <see cref="NpgsqlDataSource"/>: the API's (Marten, Wolverine, health, audit, archive)
+/// from <c>DATABASE_URL</c>, and the recovery commands' for the database they restore into.
+/// </summary>
+public static class XyloDatabase
+{
+    /// <summary>
+    /// <c>No Reset On Close</c>: a connection goes back to the pool without <c>DISCARD ALL</c>, which cost one statement
+    /// per checkout and threw away the prepared plans. Nothing here leaves session state behind: transaction locks are
+    /// transaction-scoped, and the session-level locks of the daemon and Wolverine live on connections they hold and release.
+    /// </summary>
+    public static NpgsqlDataSource Create(string databaseUrl, DatabaseOptions options)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(ConnectionUrls.ToNpgsql(databaseUrl))
+        {
+            MaxPoolSize = options.MaxPoolSize,
+            MinPoolSize = options.MinPoolSize,
+            MaxAutoPrepare = options.MaxAutoPrepare,
+            AutoPrepareMinUsages = 2,
+            NoResetOnClose = true,
+            CommandTimeout = options.CommandTimeoutSeconds,
+        };
+        connection.ApplicationName ??= options.ApplicationName;
+        return new NpgsqlDataSourceBuilder(connection.ConnectionString).Build();
+    }
+
+    public static IServiceCollection AddXyloDatabase(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        services.AddSingleton(sp => Create(
+            sp.GetRequiredService<IOptions<XyloSecrets>>().Value.DatabaseUrlOrThrow(),
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+        return services;
+    }
+}
