@@ -197,16 +197,14 @@ internal static partial class RecoveryScenario
             ["pointsAccountsInLog"] = await ScalarAsync(connectionString, $"select count(distinct stream_id) from {schema}.mt_events where type = 'points_earned'", cancellation),
             ["pointsEventsInLog"] = await ScalarAsync(connectionString, $"select count(*) from {schema}.mt_events where type like 'points\\_%'", cancellation),
             ["usersInLog"] = await ScalarAsync(connectionString, $"select count(*) from {schema}.mt_events where type = 'user_registered'", cancellation),
-            ["mt_doc_pointsbalance"] = await ScalarAsync(connectionString, $"select count(*) from {schema}.mt_doc_pointsbalance", cancellation),
-            ["mt_doc_pointshistoryentry"] = await ScalarAsync(connectionString, $"select count(*) from {schema}.mt_doc_pointshistoryentry", cancellation),
+            ["mt_doc_pointsaccount"] = await ScalarAsync(connectionString, $"select count(*) from {schema}.mt_doc_pointsaccount", cancellation),
             ["mt_doc_userprofile"] = await ScalarAsync(connectionString, $"select count(*) from {schema}.mt_doc_userprofile", cancellation),
             ["mt_doc_leaderboardentry"] = await ScalarAsync(connectionString, $"select count(*) from {schema}.mt_doc_leaderboardentry", cancellation),
         };
-        var consistent = counts["mt_doc_pointsbalance"] == counts["pointsAccountsInLog"]
-            && counts["mt_doc_pointshistoryentry"] == counts["pointsEventsInLog"]
+        var consistent = counts["mt_doc_pointsaccount"] == counts["pointsAccountsInLog"]
             && counts["mt_doc_userprofile"] == counts["usersInLog"];
-        var summary = $"{(consistent ? "match the log" : "DO NOT match the log")} ({counts["mt_doc_pointsbalance"]:N0} balances, " +
-            $"{counts["mt_doc_pointshistoryentry"]:N0} history entries, {counts["mt_doc_userprofile"]:N0} profiles, {counts["mt_doc_leaderboardentry"]:N0} leaderboard rows)";
+        var summary = $"{(consistent ? "match the log" : "DO NOT match the log")} ({counts["mt_doc_pointsaccount"]:N0} balances, " +
+            $"{counts["pointsEventsInLog"]:N0} history lines in the log, {counts["mt_doc_userprofile"]:N0} profiles, {counts["mt_doc_leaderboardentry"]:N0} leaderboard rows)";
         if (!consistent) throw new InvalidOperationException($"the rebuilt views do not match the log: {string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"))}");
         return new ViewCheck(consistent, summary, counts);
     }

@@ -53,6 +53,15 @@ public sealed record PointsAccount(
 
     public long Held => Holds.Values.Where(hold => hold.Status == HoldStatus.Pending).Sum(hold => hold.Amount);
 
+    /// <summary>When the next points expire: the earliest expiry among lots with something left (null when none expire).</summary>
+    public DateTimeOffset? NextExpiryAt => Lots.Where(lot => lot.Remaining > 0 && lot.ExpiresAt is not null).Min(lot => lot.ExpiresAt);
+
+    /// <summary>How many points expire at <see cref="NextExpiryAt"/>.</summary>
+    public long? NextExpiryAmount => NextExpiryAt is { } at ? Lots.Where(lot => lot.Remaining > 0 && lot.ExpiresAt == at).Sum(lot => lot.Remaining) : null;
+
+    /// <summary>When the first pending hold runs out and is released (null when none is pending).</summary>
+    public DateTimeOffset? NextHoldExpiryAt => Holds.Values.Where(hold => hold.Status == HoldStatus.Pending).Min(hold => (DateTimeOffset?)hold.ExpiresAt);
+
     /// <summary>What can be reserved at <paramref name="now"/>: lots past their expiry are about to be expired.</summary>
     public long AvailableAt(DateTimeOffset now) => Lots.Where(lot => !lot.IsExpiredAt(now)).Sum(lot => lot.Remaining);
 

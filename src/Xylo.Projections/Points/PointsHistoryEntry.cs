@@ -1,6 +1,4 @@
 using JasperFx.Events;
-using Marten;
-using Marten.Events.Projections;
 using Xylo.Domain.Points;
 
 namespace Xylo.Projections.Points;
@@ -22,26 +20,23 @@ public sealed record PointsHistoryEntry(
     DateTimeOffset At);
 
 /// <summary>
-/// Inline, one document per ledger event. A user's whole ledger is one stream, so the event's stream
-/// version orders their history and serves as the keyset cursor.
+/// A fan's history is read from the event log itself (the user's stream, in version order): the stream already holds every
+/// line with its provenance, so no document is written per ledger event. The stream version orders the history and
+/// serves as the keyset cursor.
 /// </summary>
-public sealed partial class PointsHistoryProjection : EventProjection
+public static class PointsHistory
 {
-    public static PointsHistoryEntry Create(IEvent<PointsEarned> e) =>
-        new(e.Id, e.Data.UserId, e.Version, "earned", e.Data.Amount, e.Data.Rule, e.Data.Source, e.Data.Reason, e.Data.AwardedBy, e.Data.LotId, null, e.Data.EarnedAt);
+    public static readonly Type[] EventTypes =
+        [typeof(PointsEarned), typeof(PointsReserved), typeof(PointsSpent), typeof(PointsReleased), typeof(PointsExpired), typeof(PointsDeducted)];
 
-    public static PointsHistoryEntry Create(IEvent<PointsReserved> e) =>
-        new(e.Id, e.Data.UserId, e.Version, "held", -e.Data.Amount, null, null, e.Data.Purpose, null, null, e.Data.HoldId, e.Data.ReservedAt);
-
-    public static PointsHistoryEntry Create(IEvent<PointsSpent> e) =>
-        new(e.Id, e.Data.UserId, e.Version, "spent", 0, null, null, null, null, null, e.Data.HoldId, e.Data.SpentAt);
-
-    public static PointsHistoryEntry Create(IEvent<PointsReleased> e) =>
-        new(e.Id, e.Data.UserId, e.Version, "released", e.Data.Amount, null, null, e.Data.Reason, null, null, e.Data.HoldId, e.Data.ReleasedAt);
-
-    public static PointsHistoryEntry Create(IEvent<PointsExpired> e) =>
-        new(e.Id, e.Data.UserId, e.Version, "expired", -e.Data.Amount, null, null, "expired", null, e.Data.LotId, null, e.Data.ExpiredAt);
-
-    public static PointsHistoryEntry Create(IEvent<PointsDeducted> e) =>
-        new(e.Id, e.Data.UserId, e.Version, "deducted", -e.Data.Amount, null, e.Data.Source, e.Data.Reason, e.Data.DeductedBy, null, null, e.Data.DeductedAt);
+    public static PointsHistoryEntry? From(IEvent e) => e.Data switch
+    {
+        PointsEarned x => new(e.Id, x.UserId, e.Version, "earned", x.Amount, x.Rule, x.Source, x.Reason, x.AwardedBy, x.LotId, null, x.EarnedAt),
+        PointsReserved x => new(e.Id, x.UserId, e.Version, "held", -x.Amount, null, null, x.Purpose, null, null, x.HoldId, x.ReservedAt),
+        PointsSpent x => new(e.Id, x.UserId, e.Version, "spent", 0, null, null, null, null, null, x.HoldId, x.SpentAt),
+        PointsReleased x => new(e.Id, x.UserId, e.Version, "released", x.Amount, null, null, x.Reason, null, null, x.HoldId, x.ReleasedAt),
+        PointsExpired x => new(e.Id, x.UserId, e.Version, "expired", -x.Amount, null, null, "expired", null, x.LotId, null, x.ExpiredAt),
+        PointsDeducted x => new(e.Id, x.UserId, e.Version, "deducted", -x.Amount, null, x.Source, x.Reason, x.DeductedBy, null, null, x.DeductedAt),
+        _ => null,
+    };
 }

@@ -37,7 +37,7 @@ public sealed class ProjectionsAdminTests(DevelopmentFixture fixture)
         chain.GetProperty("kind").GetString().ShouldBe("subscription");
         chain.GetProperty("shards")[0].GetProperty("state").GetString().ShouldBe("running");
 
-        var balance = Projection(report, "PointsBalance");
+        var balance = Projection(report, "PointsAccount");
         balance.GetProperty("lifecycle").GetString().ShouldBe("inline");
         balance.GetProperty("shards")[0].GetProperty("lagEvents").GetInt64().ShouldBe(0);
 
@@ -115,18 +115,18 @@ public sealed class ProjectionsAdminTests(DevelopmentFixture fixture)
         var store = Host.Services.GetRequiredService<IDocumentStore>();
         await using (var session = store.LightweightSession())
         {
-            session.Delete<PointsBalance>(fan.User.Id);
+            session.Delete<Xylo.Domain.Points.PointsAccount>(fan.User.Id);
             await session.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
 
         await using (var query = store.QuerySession())
         {
-            (await query.LoadAsync<PointsBalance>(fan.User.Id, TestContext.Current.CancellationToken)).ShouldBeNull();
+            (await query.LoadAsync<Xylo.Domain.Points.PointsAccount>(fan.User.Id, TestContext.Current.CancellationToken)).ShouldBeNull();
         }
 
         var accepted = await Host.Scenario(s =>
         {
-            s.Post.Url("/admin/projections/PointsBalance/rebuild");
+            s.Post.Url("/admin/projections/PointsAccount/rebuild");
             s.WithBearer(admin);
             s.StatusCodeShouldBe(202);
         });
@@ -197,7 +197,7 @@ public sealed class ProjectionsAdminTests(DevelopmentFixture fixture)
             s.Get.Url("/admin/projections");
             s.StatusCodeShouldBe(401);
         });
-        await PostAsync(admin, "/admin/projections/PointsBalance/pause", 409);
+        await PostAsync(admin, "/admin/projections/PointsAccount/pause", 409);
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class ProjectionsAdminTests(DevelopmentFixture fixture)
         var squeezed = text.Replace("\n", "", StringComparison.Ordinal).Replace("│", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
         squeezed.ShouldContain("AuditChain");
         squeezed.ShouldContain("Subscription");
-        squeezed.ShouldContain("PointsBalance");
+        squeezed.ShouldContain("PointsAccount");
     }
 
     private async Task<JsonElement> RunningAsync(TokenResponse admin)

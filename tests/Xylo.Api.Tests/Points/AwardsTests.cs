@@ -26,7 +26,7 @@ public sealed class AwardsTests(PointsFixture fixture)
         response.Failed.ShouldBe(0);
         response.Results.Select(r => r.Index).ShouldBe(Enumerable.Range(0, 10_000));
         await using var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        var balances = (await session.LoadManyAsync<PointsBalance>(TestContext.Current.CancellationToken, users)).ToDictionary(b => b.Id);
+        var balances = (await session.LoadManyAsync<Xylo.Domain.Points.PointsAccount>(TestContext.Current.CancellationToken, users)).ToDictionary(b => b.Id);
         foreach (var (userId, index) in users.Select((u, i) => (u, i)))
         {
             var expected = awards.Where(a => a.UserId == userId).Sum(a => a.Amount!.Value);

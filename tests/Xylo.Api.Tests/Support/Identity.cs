@@ -36,7 +36,7 @@ public static class Identity
         var balance = await Eventually.Get(async () =>
         {
             await using var session = store.QuerySession();
-            return await session.LoadAsync<Xylo.Projections.Points.PointsBalance>(userId);
+            return await session.LoadAsync<Xylo.Domain.Points.PointsAccount>(userId);
         }, b => b is not null, BackgroundWork);
         if (balance is null) throw new TimeoutException($"the sign-up bonus of user {userId} was not awarded within {BackgroundWork.TotalSeconds} s");
     }

@@ -7,7 +7,6 @@ using Wolverine.Http;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Operations.Errors;
 using Xylo.Api.Operations.Idempotency;
-using Xylo.Api.Operations.Logging;
 using Xylo.Domain.Points;
 using Xylo.Domain.Users;
 
@@ -30,12 +29,13 @@ public static partial class AwardPointsEndpoint
 
     /// <summary>
     /// Admin or integration awards. Entries are processed in batches of <see cref="BatchSize"/>, each
-    /// batch one transaction; every entry gets its own result, and an entry that fails writes nothing.
-    /// Each entry's source (given, or derived from the Idempotency-Key) makes a retried request harmless.
+    /// batch one transaction on the request's one connection; every entry gets its own result, and an entry that
+    /// fails writes nothing. Each entry's source (given, or derived from the Idempotency-Key) makes a retried request
+    /// harmless. Who awarded and the correlation id are set on the session by Wolverine and <c>CorrelationIdOnEvents</c>.
     /// </summary>
     [WolverinePost("/points/awards"), Authorize(Policy = Policies.Awarder), Idempotent]
-    public static async Task<IResult> Post(AwardRequest request, HttpContext http, ClaimsPrincipal caller, IDocumentStore store,
-        TimeProvider clock, ILogger<AwardRequest> logger, CancellationToken cancellation)
+    public static async Task<IResult> Post(AwardRequest request, HttpContext http, ClaimsPrincipal caller, IDocumentSession session,
+        EarningRulesCache rules, TimeProvider clock, ILogger<AwardRequest> logger, CancellationToken cancellation)
     {
         var entries = request.Awards ?? (request.UserId is null && request.Amount is null
             ? []
@@ -47,12 +47,13 @@ public static partial class AwardPointsEndpoint
             ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotent.RecordId)))[..32]
             : Guid.CreateVersion7().ToString("N");
         var awardedBy = caller.FindFirst(CurrentUser.SubjectClaim)?.Value ?? "unknown";
+        var rule = await rules.GetAsync(EarningRule.AdminAwardId, cancellation);
         var results = new AwardResult[entries.Count];
         var batches = (entries.Count + BatchSize - 1) / BatchSize;
         for (var batch = 0; batch < batches; batch++)
         {
             var range = Enumerable.Range(batch * BatchSize, Math.Min(BatchSize, entries.Count - (batch * BatchSize))).ToList();
-            await AwardBatchAsync(store, entries, range, results, requestKey, awardedBy, CorrelationIdMiddleware.Get(http), clock.GetUtcNow(), cancellation);
+            await AwardBatchAsync(session, rule, entries, range, results, requestKey, awardedBy, clock.GetUtcNow(), cancellation);
             if (batches > 1) LogBatch(logger, batch + 1, batches, entries.Count);
         }
 
@@ -60,21 +61,21 @@ public static partial class AwardPointsEndpoint
             results.Count(r => r.Status == "awarded"), results.Count(r => r.Status == "duplicate"), results.Count(r => r.Status == "failed"), results));
     }
 
-    private static async Task AwardBatchAsync(IDocumentStore store, IReadOnlyList<AwardEntry> entries, List<int> range, AwardResult[] results,
-        string requestKey, string awardedBy, string? correlationId, DateTimeOffset now, CancellationToken cancellation)
+    private static async Task AwardBatchAsync(IDocumentSession session, EarningRule rule, IReadOnlyList<AwardEntry> entries, List<int> range,
+        AwardResult[] results, string requestKey, string awardedBy, DateTimeOffset now, CancellationToken cancellation)
     {
         // A concurrent write to one of the batch's accounts fails the whole batch's commit: decide it again (sources keep it idempotent).
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var session = store.LightweightSession();
-                // This session is not Wolverine's: record who awarded and for which request, as Wolverine does for its own.
-                session.LastModifiedBy = awardedBy;
-                session.CorrelationId = correlationId;
-                var rule = await PointsRules.LoadAsync(session, EarningRule.AdminAwardId, cancellation);
+                // The users and their accounts in one round trip.
                 var userIds = range.Select(i => entries[i].UserId).OfType<Guid>().Distinct().ToList();
-                var users = (await session.LoadManyAsync<User>(cancellation, userIds)).ToDictionary(u => u.Id);
+                var reads = session.CreateBatchQuery();
+                var usersRead = reads.LoadMany<User>().ById(userIds.ToArray());
+                var accountsRead = userIds.ToDictionary(id => id, id => reads.Events.FetchForWriting<PointsAccount>(id));
+                await reads.Execute(cancellation);
+                var users = (await usersRead).ToDictionary(u => u.Id);
                 var accounts = new Dictionary<Guid, LedgerAccount>();
                 foreach (var index in range)
                 {
@@ -88,7 +89,7 @@ public static partial class AwardPointsEndpoint
                     var userId = entry.UserId!.Value;
                     if (!accounts.TryGetValue(userId, out var account))
                     {
-                        accounts[userId] = account = await LedgerAccount.OpenAsync(session, userId, cancellation);
+                        accounts[userId] = account = LedgerAccount.Of(session, await accountsRead[userId]);
                     }
 
                     var source = string.IsNullOrWhiteSpace(entry.Source) ? $"award:{requestKey}:{index}" : $"award:{entry.Source.Trim()}";
@@ -106,6 +107,7 @@ public static partial class AwardPointsEndpoint
             }
             catch (JasperFx.ConcurrencyException) when (attempt < 3)
             {
+                session.EjectAllPendingChanges();
             }
         }
     }

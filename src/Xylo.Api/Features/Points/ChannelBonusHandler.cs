@@ -7,9 +7,9 @@ namespace Xylo.Api.Features.Points;
 /// <summary>The channel-verified rule, by subscriber tier; once per channel and user.</summary>
 public static class ChannelBonusHandler
 {
-    public static async Task Handle(ChannelVerified verified, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
+    public static async Task Handle(ChannelVerified verified, IDocumentSession session, EarningRulesCache rules, TimeProvider clock, CancellationToken cancellation)
     {
-        var rule = await PointsRules.LoadAsync(session, EarningRule.ChannelVerifiedId, cancellation);
+        var rule = await rules.GetAsync(EarningRule.ChannelVerifiedId, cancellation);
         var account = await LedgerAccount.OpenAsync(session, verified.UserId, cancellation);
         await account.AwardAsync(rule, rule.TierAmount(verified.Subscribers), $"channel:{verified.ChannelId}:{verified.UserId}",
             $"YouTube channel {verified.Title} verified ({verified.Subscribers} subscribers)", null, clock.GetUtcNow(), cancellation);

@@ -16,18 +16,23 @@ public static class CheckInEndpoint
 {
     /// <summary>Once per UTC day; every Nth consecutive day adds the streak bonus.</summary>
     [WolverinePost("/me/checkins"), Authorize, Idempotent]
-    public static async Task<IResult> Post(ClaimsPrincipal principal, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
+    public static async Task<IResult> Post(ClaimsPrincipal principal, IDocumentSession session, EarningRulesCache rules, TimeProvider clock,
+        CancellationToken cancellation)
     {
         var userId = principal.Id();
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        if (await session.LoadAsync<User>(userId, cancellation) is { Suspended: true })
+        var reads = session.CreateBatchQuery();
+        var userRead = reads.Load<User>(userId);
+        var accountRead = reads.Events.FetchForWriting<PointsAccount>(userId);
+        await reads.Execute(cancellation);
+        if (await userRead is { Suspended: true })
         {
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "a suspended user cannot earn points");
         }
 
-        var rule = await PointsRules.LoadAsync(session, EarningRule.DailyCheckInId, cancellation);
-        var account = await LedgerAccount.OpenAsync(session, userId, cancellation);
+        var rule = await rules.GetAsync(EarningRule.DailyCheckInId, cancellation);
+        var account = LedgerAccount.Of(session, await accountRead);
         var streak = RuleLimits.StreakIncluding(account.State, today);
         var outcome = await account.AwardAsync(rule, rule.Amount, $"checkin:{today:yyyy-MM-dd}",
             $"daily check-in, day {streak} of the streak", null, now, cancellation);

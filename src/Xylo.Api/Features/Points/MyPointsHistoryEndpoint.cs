@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Marten;
+using Marten.Events;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 using Xylo.Api.Features.Auth;
@@ -19,9 +20,11 @@ public static class MyPointsHistoryEndpoint
     {
         var take = Math.Clamp(limit ?? 50, 1, MaxLimit);
         var userId = user.Id();
-        var query = session.Query<PointsHistoryEntry>().Where(e => e.UserId == userId);
+        // The user's own stream, by its (stream id, version) index: one keyset read of the log, no per-event document.
+        var query = session.Events.QueryAllRawEvents().Where(e => e.StreamId == userId && e.EventTypesAre(PointsHistory.EventTypes));
         if (before is { } cursor) query = query.Where(e => e.Version < cursor);
-        var entries = await query.OrderByDescending(e => e.Version).Take(take + 1).ToListAsync(cancellation);
+        var events = await query.OrderByDescending(e => e.Version).Take(take + 1).ToListAsync(cancellation);
+        var entries = events.Select(PointsHistory.From).OfType<PointsHistoryEntry>().ToList();
         return entries.Count > take
             ? new PointsHistoryPage(entries.Take(take).ToList(), entries[take - 1].Version)
             : new PointsHistoryPage(entries, null);

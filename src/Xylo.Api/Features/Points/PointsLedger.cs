@@ -42,6 +42,9 @@ public sealed class LedgerAccount
     public static async Task<LedgerAccount> OpenAsync(IDocumentSession session, Guid userId, CancellationToken cancellation) =>
         new(session, await session.Events.FetchForWriting<PointsAccount>(userId, cancellation));
 
+    /// <summary>An account whose stream was fetched for writing in a batch query of <paramref name="session"/>.</summary>
+    public static LedgerAccount Of(IDocumentSession session, IEventStream<PointsAccount> stream) => new(session, stream);
+
     /// <summary>
     /// Opens the account under a transaction-scoped lock on the user, so the mint pipeline's own writers (a request
     /// and the settlement of an earlier mint of the same fan) wait for each other instead of one failing with 409.

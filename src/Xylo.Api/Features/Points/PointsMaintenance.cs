@@ -1,7 +1,6 @@
 using Marten;
 using Microsoft.Extensions.Options;
 using Xylo.Domain.Points;
-using Xylo.Projections.Points;
 
 namespace Xylo.Api.Features.Points;
 
@@ -46,7 +45,7 @@ public sealed partial class PointsMaintenance(IDocumentStore store, TimeProvider
         List<Guid> due;
         await using (var query = store.QuerySession())
         {
-            due = await query.Query<PointsBalance>()
+            due = await query.Query<PointsAccount>()
                 .Where(b => b.NextExpiryAt <= now || b.NextHoldExpiryAt <= now)
                 .Select(b => b.Id).Take(options.Value.MaintenanceBatch).ToListAsync(cancellation) as List<Guid> ?? [];
         }

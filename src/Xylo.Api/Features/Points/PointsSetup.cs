@@ -14,6 +14,8 @@ public static class PointsSetup
     {
         services.AddOptions<PointsOptions>().BindConfiguration(PointsOptions.Section);
         services.AddSingleton<LeaderboardCache>();
+        services.AddSingleton<EarningRulesCache>();
+        services.AddHostedService<EarningRulesListener>();
         services.AddSingleton<PointsMaintenance>();
         services.AddHostedService(sp => sp.GetRequiredService<PointsMaintenance>());
         PointsMetrics.Publish();

@@ -28,7 +28,7 @@ public static class ReferralEndpoints
 
     /// <summary>The referee redeems a code once in their life; both sides are credited in one transaction.</summary>
     [WolverinePost("/me/referral"), Authorize]
-    public static async Task<IResult> Post(RedeemReferralRequest request, ClaimsPrincipal principal, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
+    public static async Task<IResult> Post(RedeemReferralRequest request, ClaimsPrincipal principal, IDocumentSession session, EarningRulesCache rules, TimeProvider clock, CancellationToken cancellation)
     {
         var code = request.Code?.Trim().ToUpperInvariant();
         if (string.IsNullOrEmpty(code) || code.Length > 32) return Problems.Invalid("code", "is required");
@@ -43,7 +43,7 @@ public static class ReferralEndpoints
         }
 
         var now = clock.GetUtcNow();
-        var rule = await PointsRules.LoadAsync(session, EarningRule.ReferralId, cancellation);
+        var rule = await rules.GetAsync(EarningRule.ReferralId, cancellation);
         var referee = await LedgerAccount.OpenAsync(session, refereeId, cancellation);
         var refereeOutcome = await referee.AwardAsync(rule, rule.Amount, "referral:referee", $"joined with code {code}", null, now, cancellation);
         switch (refereeOutcome)

@@ -18,7 +18,7 @@ public static class RulesEndpoints
 
     /// <summary>Replaces one rule's settings (its id and kind are fixed).</summary>
     [WolverinePut("/admin/rules/{ruleId}"), Authorize(Policy = Policies.Admin)]
-    public static IResult Put(string ruleId, EarningRule rule, IDocumentSession session)
+    public static async Task<IResult> Put(string ruleId, EarningRule rule, IDocumentSession session, EarningRulesCache rules, CancellationToken cancellation)
     {
         if (EarningRule.Defaults.FirstOrDefault(d => d.Id == ruleId) is not { } known) return Problems.NotFound($"no rule {ruleId}");
         if (rule.Id != ruleId || rule.Kind != known.Kind) return Problems.Invalid("id", $"must be {ruleId} with kind {known.Kind}");
@@ -31,6 +31,9 @@ public static class RulesEndpoints
         if ((rule.Tiers ?? []).Any(t => t.Amount < 0 || t.MinSubscribers < 0)) return Problems.Invalid("tiers", "amounts and minimums must not be negative");
 
         session.Store(rule with { Tiers = rule.Tiers ?? [] });
+        EarningRulesCache.NotifyOnCommit(session, ruleId);
+        await session.SaveChangesAsync(cancellation);
+        rules.Forget();
         return Results.Ok(rule);
     }
 }
