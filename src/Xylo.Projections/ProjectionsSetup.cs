@@ -37,8 +37,7 @@ public static class ProjectionsSetup
         options.Projections.Add<UserProfileProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<UserProfile>().Index(x => x.Handle);
 
-        options.Projections.Add<LeaderboardProjection>(ProjectionLifecycle.Async);
-        options.Schema.For<LeaderboardEntry>().Duplicate(x => x.Period).Index(x => x.Points);
+        LeaderboardProjection.Register(options);
 
         options.Projections.Add<RewardViewProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<MintViewProjection>(ProjectionLifecycle.Inline);

@@ -156,6 +156,8 @@ internal static class Program
         };
     }
 
+    private const string CheckoutsMetric = "xylo_db_connection_checkouts_total";
+
     private const string AwardShape = "{userId, amount: 1, reason: \"bench\", source: <unique>}";
 
     private static readonly Dictionary<string, string> Goals = new()
@@ -163,6 +165,8 @@ internal static class Program
         ["baseline"] = "— (the database's limit here)",
         ["earn"] = "≥ 0.5 × pgbench",
         ["earn-paced"] = "p99 < 50 ms",
+        ["earn-statements"] = "≤ 8",
+        ["earn-checkouts"] = "≤ 1",
         ["contention"] = "≥ 0.3 × earn; no lost update",
         ["projection-lag"] = "p95 < 1 s",
         ["footprint"] = "ready < 2 s; RSS < 400 MB",
@@ -283,11 +287,13 @@ internal static class Program
 
         // earn: warm-up, then 8/32/64 clients over distinct accounts.
         var earnPasses = new List<(LoadResult Result, Dictionary<string, double> Cpu, List<string> Top, int ApiThreads)>();
+        double? checkoutsBefore = null;
         if (options.Wants("earn") || options.Wants("footprint") || options.Wants("projection-lag"))
         {
             Console.WriteLine("bench: earn: warm-up 5 s at 32 clients");
             await Load.RunAsync(32, TimeSpan.FromSeconds(5), maxPerPass, null, spread, cancellation);
             await Statements.ResetAsync(options, cancellation);
+            checkoutsBefore = await ApiMetrics.ReadAsync(options, http, CheckoutsMetric, cancellation);
             foreach (var clients in new[] { 8, 32, 64 })
             {
                 var cpu = new CpuSampler(running.Pid, postmasterPid, redisPid);
@@ -301,7 +307,22 @@ internal static class Program
             }
         }
 
-        if (earnPasses.Count > 0) Figures["earn-statements"] = await Statements.ReportAsync(options, "the earn passes", earnPasses.Sum(p => p.Result.Ok), earnPasses.Sum(p => p.Result.Seconds), cancellation);
+        if (earnPasses.Count > 0)
+        {
+            var commands = earnPasses.Sum(p => p.Result.Ok);
+            var statements = await Statements.ReportAsync(options, "the earn passes", commands, earnPasses.Sum(p => p.Result.Seconds), cancellation);
+            Figures["earn-statements"] = statements;
+            var checkouts = await ApiMetrics.ReadAsync(options, http, CheckoutsMetric, cancellation) - checkoutsBefore;
+            Console.WriteLine($"bench: pool checkouts over the earn passes: {checkouts:N0} for {commands:N0} commands ({checkouts / Math.Max(1, commands):F2} per command)");
+            Figures["earn-checkouts"] = new { metric = CheckoutsMetric, checkouts, commands, perCommand = checkouts / Math.Max(1, commands) };
+            if (options.Wants("earn"))
+            {
+                Rows.Add(new Row("earn", "SQL statements per award", statements is Statements.Report rep ? $"{rep.StatementsPerCommand:F1}" : "n/a", "—", "—", Goals["earn-statements"],
+                    statements is Statements.Report r2 ? $"pg_stat_statements over the 8/32/64-client passes, every statement of the database (API, daemon, Wolverine) / {commands:N0} awards; {r2.Summary}" : "pg_stat_statements not available"));
+                Rows.Add(new Row("earn", "pool checkouts per command", checkouts is { } c ? $"{c / Math.Max(1, commands):F2}" : "n/a", "—", "—", Goals["earn-checkouts"],
+                    $"{CheckoutsMetric} from /metrics (Npgsql's logical opens, every one of the API process: requests, daemon, Wolverine) over the same passes / {commands:N0} awards"));
+            }
+        }
 
         var best = earnPasses.Count > 0 ? earnPasses.MaxBy(p => p.Result.OkPerSecond).Result : null;
         if (options.Wants("earn") && best is not null)

@@ -104,7 +104,7 @@ internal static partial class RecoveryScenario
             {
                 do
                 {
-                    if (await MetricAsync(options, scraper, "xylo_archive_lag_seconds", cancellation) is { } v) samples.Enqueue(v);
+                    if (await ApiMetrics.ReadAsync(options, scraper, "xylo_archive_lag_seconds", cancellation) is { } v) samples.Enqueue(v);
                 }
                 while (await timer.WaitForNextTickAsync(stop.Token));
             }
@@ -124,20 +124,6 @@ internal static partial class RecoveryScenario
         var row = new Row("restore", "archive lag p95 (max)", $"{p95:F2} s ({max:F2} s)", "—", "—", goal,
             $"xylo_archive_lag_seconds from /metrics every 250 ms, {sorted.Length} samples, p50 {p50:F2} s, during earn at 32 clients ({load.OkPerSecond:N0}/s, {load.Errors} errors, {load.Seconds:F0} s); segments close every 5 s or 10,000 events (defaults)");
         return (row, new { samples = sorted.Length, intervalMs = 250, p50Seconds = p50, p95Seconds = p95, maxSeconds = max, inOrder = samples.ToArray(), load, users = users.Count });
-    }
-
-    private static async Task<double?> MetricAsync(BenchOptions options, HttpClient http, string name, CancellationToken cancellation)
-    {
-        try
-        {
-            var text = await http.GetStringAsync(new Uri(options.ApiUrl + "/metrics"), cancellation);
-            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-            return line is null ? null : double.Parse(line[(name.Length + 1)..].Trim(), Inv);
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
     }
 
     // ------------------------------------------------------------------ rebuild
@@ -230,7 +216,7 @@ internal static partial class RecoveryScenario
             var last = 0.0;
             while (clock.Elapsed < TimeSpan.FromMinutes(8))
             {
-                last = await MetricAsync(options, http, "xylo_archive_last_sequence", cancellation) ?? 0;
+                last = await ApiMetrics.ReadAsync(options, http, "xylo_archive_last_sequence", cancellation) ?? 0;
                 if (last >= head) break;
                 await Task.Delay(500, cancellation);
             }

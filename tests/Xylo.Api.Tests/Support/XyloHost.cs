@@ -21,6 +21,9 @@ public static class XyloHost
             ["RateLimiting:PermitLimit"] = "100000",
             ["RateLimiting:KeyPrefix"] = $"test:{Guid.NewGuid():N}",
             ["Logs:Directory"] = NewLogDirectory(),
+            // Where the environment archives (Development does): a directory of this host's own, never one an earlier run
+            // filled against a database that has since been recreated.
+            ["Archive:Directory"] = Path.Combine(NewLogDirectory(), "archive"),
             ["Logs:Console"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) merged[key] = value;
