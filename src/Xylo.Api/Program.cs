@@ -1,6 +1,7 @@
 using JasperFx;
 using JasperFx.CommandLine;
 using Xylo.Api.Chain;
+using Xylo.Api.EventLog;
 using Xylo.Api.Features.Admin;
 using Xylo.Api.Features.Audit;
 using Xylo.Api.Features.Auth;
@@ -24,6 +25,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
 builder.AddXyloOperations();
 builder.AddXyloCritterStack();
+builder.Services.AddXyloEventLog();
 builder.AddXyloChain();
 builder.AddXyloArchive();
 builder.Services.AddXyloAuth();

@@ -4,13 +4,15 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Npgsql;
+using Xylo.Api.EventLog;
+using Xylo.Api.Hosting;
 
 namespace Xylo.Benchmarks;
 
 internal sealed record AuditResult(IReadOnlyList<Row> Rows, object Figure);
 
 /// <summary>
-/// The audit read path over a large log: seeds N events by binary COPY straight into Marten's tables
+/// The audit read path over a large log: seeds N events by the event log's binary COPY into Marten's tables
 /// (rows shaped as Marten writes them, sequence numbers reserved from mt_events_sequence, timestamps spread
 /// over 30 days, 30% of the streams typed points_account, the rest user), waits for the hash chain to
 /// cover them, then measures filtered pages of 100 (stream type + a one-day window, a random cursor inside
@@ -85,39 +87,35 @@ internal static class AuditScenario
 
     private static async Task<(long First, long Last)> SeedAsync(BenchOptions options, DateTimeOffset origin, CancellationToken cancellation)
     {
-        await using var db = new NpgsqlConnection(options.Npgsql);
-        await db.OpenAsync(cancellation);
+        await using var database = EventLogSeeder.Database(options);
+        var log = new EventLogImporter(database, CritterStackSetup.Schema);
         var total = options.AuditEvents;
         var span = TimeSpan.FromDays(30).Ticks / (double)total;
         long first = 0, last = 0;
         for (var done = 0; done < total; done += CopyBatch)
         {
             var count = Math.Min(CopyBatch, total - done);
-            var sequences = await EventLogSeeder.ReserveAsync(db, count, cancellation);
+            var sequences = await log.ReserveSequencesAsync(count, cancellation);
             if (first == 0) first = sequences[0];
             last = sequences[^1];
             var streams = Enumerable.Range(0, (count + EventsPerStream - 1) / EventsPerStream).Select(_ => Guid.CreateVersion7()).ToArray();
             var batch = done;
-            await EventLogSeeder.CopyAsync(db,
-                streams.Select((id, s) => new EventLogSeeder.StreamCopy(id, s % 10 < 3 ? "points_account" : "user",
-                    Math.Min(EventsPerStream, count - (s * EventsPerStream)), At(batch + (s * EventsPerStream)), At(batch + (s * EventsPerStream)))),
-                Enumerable.Range(0, count).Select(i => AwardRow(sequences[i], streams[i / EventsPerStream], i, batch)),
-                cancellation);
-
+            await log.AppendAsync(Enumerable.Range(0, count).Select(i => AwardRow(sequences[i], streams, i, batch)).ToList(), cancellation);
             Console.WriteLine($"bench: audit: {done + count:N0} events copied");
         }
 
-        await EventLogSeeder.AnalyzeAsync(db, cancellation);
+        await log.AnalyzeAsync(cancellation);
         return (first, last);
 
         DateTimeOffset At(long index) => origin.AddTicks((long)(index * span));
 
-        EventLogSeeder.EventCopy AwardRow(long sequence, Guid stream, int i, int batch)
+        StoredEvent AwardRow(long sequence, Guid[] streams, int i, int batch)
         {
             var at = At(batch + i);
+            var stream = i / EventsPerStream;
             var data = JsonSerializer.Serialize(new
             {
-                UserId = stream,
+                UserId = streams[stream],
                 LotId = Guid.CreateVersion7(),
                 Amount = 1 + (i % 50),
                 Rule = "admin-award",
@@ -127,8 +125,8 @@ internal static class AuditScenario
                 EarnedAt = at,
                 ExpiresAt = (DateTimeOffset?)null,
             });
-            return new EventLogSeeder.EventCopy(sequence, stream, (i % EventsPerStream) + 1, data, "points_earned", at,
-                "Xylo.Domain.Points.PointsEarned, Xylo.Domain", $"bench-{batch / CopyBatch}", null, "bench");
+            return EventLogSeeder.Stored(sequence, streams[stream], stream % 10 < 3 ? "points_account" : "user", (i % EventsPerStream) + 1, "points_earned",
+                "Xylo.Domain.Points.PointsEarned, Xylo.Domain", data, at, $"bench-{batch / CopyBatch}", null, "bench");
         }
     }
 
@@ -176,8 +174,10 @@ internal static class AuditScenario
         await using var db = new NpgsqlConnection(options.Npgsql);
         await db.OpenAsync(cancellation);
         await using var explain = new NpgsqlCommand(
-            "explain (analyze, buffers, costs off) select e.seq_id, e.id, e.stream_id, s.type, e.version, e.type, e.timestamp, e.data::text, " +
-            "e.correlation_id, e.causation_id, e.user_name, e.headers::text from xylo.mt_events e join xylo.mt_streams s on s.id = e.stream_id " +
+            // The statement EventLogDatabase.QueryAsync sends for this filter.
+            "explain (analyze, buffers, costs off) select e.seq_id, e.id, e.stream_id, s.type, e.version, e.type, e.mt_dotnet_type, e.data::text, " +
+            "e.timestamp, e.tenant_id, e.correlation_id, e.causation_id, e.headers::text, e.user_name, e.is_archived " +
+            "from xylo.mt_events e join xylo.mt_streams s on s.id = e.stream_id " +
             "where e.seq_id > $1 and s.type = 'points_account' and e.timestamp >= $2 and e.timestamp < $3 order by e.seq_id limit 100", db);
         explain.Parameters.Add(new NpgsqlParameter { Value = (window.Low + window.High) / 2 });
         explain.Parameters.Add(new NpgsqlParameter { Value = window.From });

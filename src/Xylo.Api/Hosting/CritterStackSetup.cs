@@ -6,7 +6,9 @@ using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Http;
 using Wolverine.Marten;
+using Xylo.Api.EventLog;
 using Xylo.Api.Features.Admin;
+using Xylo.Api.Features.Audit;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Mints;
 using Xylo.Api.Features.Points;
@@ -15,7 +17,6 @@ using Xylo.Api.Operations.Logging;
 using Xylo.Api.Operations.Idempotency;
 using Xylo.Api.Recovery;
 using Xylo.Projections;
-using Xylo.Projections.Audit;
 
 namespace Xylo.Api.Hosting;
 

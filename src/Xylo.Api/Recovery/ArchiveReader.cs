@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Xylo.Api.EventLog;
 
 namespace Xylo.Api.Recovery;
 
@@ -8,7 +9,7 @@ namespace Xylo.Api.Recovery;
 /// </summary>
 public static class ArchiveReader
 {
-    public static async IAsyncEnumerable<ArchivedEvent> ReadAsync(IArchiveStore store, RestorePoint until,
+    public static async IAsyncEnumerable<StoredEvent> ReadAsync(IArchiveStore store, RestorePoint until,
         [EnumeratorCancellation] CancellationToken cancellation)
     {
         var manifest = await store.ReadManifestAsync(cancellation);
@@ -27,7 +28,7 @@ public static class ArchiveReader
         }
     }
 
-    private static async Task<List<ArchivedEvent>> ReadSegmentAsync(IArchiveStore store, ArchiveSegment segment, string previous, long expectedFrom,
+    private static async Task<List<StoredEvent>> ReadSegmentAsync(IArchiveStore store, ArchiveSegment segment, string previous, long expectedFrom,
         CancellationToken cancellation)
     {
         if (segment.PreviousSha256 != previous)
@@ -40,7 +41,7 @@ public static class ArchiveReader
         if (hash != segment.Sha256)
             throw new ArchiveCorruptException(segment.Name, $"sha256 {hash} differs from the manifest's {segment.Sha256}");
 
-        List<ArchivedEvent> events;
+        List<StoredEvent> events;
         try
         {
             events = SegmentCodec.Lines(bytes).Select(SegmentCodec.Parse).ToList();

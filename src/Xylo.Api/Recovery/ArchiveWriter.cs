@@ -1,7 +1,5 @@
-using Npgsql;
 using Prometheus;
-using Xylo.Api.Hosting;
-using Xylo.Api.Operations.Configuration;
+using Xylo.Api.EventLog;
 
 namespace Xylo.Api.Recovery;
 
@@ -15,7 +13,7 @@ namespace Xylo.Api.Recovery;
 /// node still holds a buffer, so a segment is written under a database lock on the archive and only if the
 /// manifest's last entry is where this writer believes: checked before the segment file is written, and again by
 /// the append. A refused writer drops its buffer and starts again from the manifest, up to the last page it was
-/// given. <c>archive_head</c> follows the manifest, so every node can read the lag from it.
+/// given. The archive's head row follows the manifest, so every node can read the lag from it.
 /// </remarks>
 public sealed class ArchiveWriter : IAsyncDisposable
 {
@@ -32,8 +30,9 @@ public sealed class ArchiveWriter : IAsyncDisposable
     private static readonly Counter Segments = Prometheus.Metrics.CreateCounter("xylo_archive_segments_total", "Archive segments closed.");
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly List<ArchivedEvent> _open = [];
-    private readonly NpgsqlDataSource _database;
+    private readonly List<StoredEvent> _open = [];
+    private readonly EventLogDatabase _log;
+    private readonly ArchiveHeadTable _head;
     private readonly ILogger<ArchiveWriter> _logger;
     private readonly TimeProvider _clock;
     private bool _active;
@@ -45,14 +44,15 @@ public sealed class ArchiveWriter : IAsyncDisposable
     private string _lastHash = ArchiveSegment.Genesis;
     private DateTimeOffset _openedAt;
 
-    public ArchiveWriter(IConfiguration configuration, IHostEnvironment environment, IArchiveStore store, NpgsqlDataSource database,
-        ILogger<ArchiveWriter> logger, TimeProvider clock)
+    public ArchiveWriter(IConfiguration configuration, IHostEnvironment environment, IArchiveStore store, EventLogDatabase log,
+        ArchiveHeadTable head, ILogger<ArchiveWriter> logger, TimeProvider clock)
     {
         Options = ArchiveOptions.From(configuration, environment);
         Store = store;
         _logger = logger;
         _clock = clock;
-        _database = database;
+        _log = log;
+        _head = head;
     }
 
     public ArchiveOptions Options { get; }
@@ -101,9 +101,9 @@ public sealed class ArchiveWriter : IAsyncDisposable
             }
             finally
             {
-                // Every node publishes the same figure: the lag behind archive_head, whichever node writes.
+                // Every node publishes the same figure: the lag behind the archive's head row, whichever node writes.
                 if (!_headKnown) _headKnown = await EnsureHeadAsync(cancellation);
-                Lag.Set(await LagSecondsAsync(cancellation));
+                Lag.Set(await _head.LagSecondsAsync(Store.Location, cancellation));
             }
         }
         finally
@@ -124,7 +124,7 @@ public sealed class ArchiveWriter : IAsyncDisposable
 
         while (_coveredTo < _ceiling)
         {
-            var batch = await EventLog.ReadAsync(_database, CritterStackSetup.Schema, _coveredTo, _ceiling, ReadBatch, cancellation);
+            var batch = await _log.ReadAsync(_coveredTo, _ceiling, ReadBatch, cancellation);
             if (batch.Count == 0)
             {
                 _coveredTo = _ceiling;
@@ -153,9 +153,7 @@ public sealed class ArchiveWriter : IAsyncDisposable
         _closedTo = 0;
         _lastHash = ArchiveSegment.Genesis;
         // Under the archive's lock: no other node closes a segment between reading the manifest and moving the head.
-        await using var connection = await _database.OpenConnectionAsync(cancellation);
-        await using var transaction = await connection.BeginTransactionAsync(cancellation);
-        await LockArchiveAsync(connection, cancellation);
+        await using var head = await _head.LockAsync(Store.Location, cancellation);
         if (await Store.LastManifestEntryAsync(cancellation) is { } last)
         {
             if (await LogEndBeforeAsync(last, cancellation) is { } newest)
@@ -169,8 +167,8 @@ public sealed class ArchiveWriter : IAsyncDisposable
             _lastHash = last.Sha256;
         }
 
-        await MoveHeadAsync(connection, _closedTo, _lastHash, cancellation);
-        await transaction.CommitAsync(cancellation);
+        await head.MoveAsync(_closedTo, _lastHash, cancellation);
+        await head.CommitAsync(cancellation);
         _coveredTo = _closedTo;
         LastSequence.Set(_closedTo);
         _logger.LogInformation("Archive in {ArchiveLocation} continues after sequence {ArchivedSequence}", Store.Location, _closedTo);
@@ -188,9 +186,7 @@ public sealed class ArchiveWriter : IAsyncDisposable
 
         try
         {
-            await using var connection = await _database.OpenConnectionAsync(cancellation);
-            await using var transaction = await connection.BeginTransactionAsync(cancellation);
-            await LockArchiveAsync(connection, cancellation);
+            await using var head = await _head.LockAsync(Store.Location, cancellation);
             // The manifest is the truth: checked before the segment file is written (a segment it lists is never
             // overwritten), and again by the append itself.
             var last = await Store.LastManifestEntryAsync(cancellation);
@@ -201,8 +197,8 @@ public sealed class ArchiveWriter : IAsyncDisposable
 
             await Store.PutSegmentAsync(segment.Name, bytes, cancellation);
             await Store.AppendManifestAsync(segment, cancellation);
-            await MoveHeadAsync(connection, to, hash, cancellation);
-            await transaction.CommitAsync(cancellation);
+            await head.MoveAsync(to, hash, cancellation);
+            await head.CommitAsync(cancellation);
         }
         catch (ArchiveConflictException conflict)
         {
@@ -241,71 +237,28 @@ public sealed class ArchiveWriter : IAsyncDisposable
         _open.Clear();
     }
 
-    private async Task LockArchiveAsync(NpgsqlConnection connection, CancellationToken cancellation)
-    {
-        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended($1, 0))", connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"xylo archive {Store.Location}" });
-        await command.ExecuteNonQueryAsync(cancellation);
-    }
-
     /// <summary>A head row for the lag to be read from, taken from the manifest if no writer has made one yet.</summary>
     private async Task<bool> EnsureHeadAsync(CancellationToken cancellation)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellation);
-        await using var transaction = await connection.BeginTransactionAsync(cancellation);
-        await LockArchiveAsync(connection, cancellation);
-        if (!await HeadExistsAsync(connection, cancellation))
+        await using var head = await _head.LockAsync(Store.Location, cancellation);
+        if (!await head.ExistsAsync(cancellation))
         {
             var last = await Store.LastManifestEntryAsync(cancellation);
             // An archive that reaches beyond this database's log (restored to an earlier point) is no head for it:
             // without a row the lag counts from the first event, and the alert fires.
             if (last is not null && await LogEndBeforeAsync(last, cancellation) is not null) return false;
-            await MoveHeadAsync(connection, last?.To ?? 0, last?.Sha256 ?? ArchiveSegment.Genesis, cancellation);
+            await head.MoveAsync(last?.To ?? 0, last?.Sha256 ?? ArchiveSegment.Genesis, cancellation);
         }
 
-        await transaction.CommitAsync(cancellation);
+        await head.CommitAsync(cancellation);
         return true;
-    }
-
-    private async Task<bool> HeadExistsAsync(NpgsqlConnection connection, CancellationToken cancellation)
-    {
-        await using var command = new NpgsqlCommand(
-            $"select exists (select 1 from {CritterStackSetup.Schema}.{ArchiveSchema.HeadTable} where location = $1)", connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Store.Location });
-        return (bool)(await command.ExecuteScalarAsync(cancellation))!;
     }
 
     /// <summary>The database log's last sequence when it ends before <paramref name="last"/> does (restored to an earlier point), else null.</summary>
     private async Task<long?> LogEndBeforeAsync(ArchiveSegment last, CancellationToken cancellation)
     {
-        var newest = await EventLog.MaxSequenceAsync(_database, CritterStackSetup.Schema, cancellation);
+        var newest = await _log.MaxSequenceAsync(cancellation);
         return newest < last.LastSeq ? newest : null;
-    }
-
-    private async Task MoveHeadAsync(NpgsqlConnection connection, long closedTo, string sha256, CancellationToken cancellation)
-    {
-        await using var command = new NpgsqlCommand($"""
-            insert into {CritterStackSetup.Schema}.{ArchiveSchema.HeadTable} (location, closed_to, sha256, updated_at)
-            values ($1, $2, $3, now())
-            on conflict (location) do update set closed_to = excluded.closed_to, sha256 = excluded.sha256, updated_at = excluded.updated_at
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Store.Location });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = closedTo });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sha256 });
-        await command.ExecuteNonQueryAsync(cancellation);
-    }
-
-    private async Task<double> LagSecondsAsync(CancellationToken cancellation)
-    {
-        // The database's clock, the one that stamped the events.
-        await using var command = _database.CreateCommand($"""
-            select coalesce((select extract(epoch from clock_timestamp() - e.timestamp)::float8
-                             from {CritterStackSetup.Schema}.mt_events e
-                             where e.seq_id > coalesce((select closed_to from {CritterStackSetup.Schema}.{ArchiveSchema.HeadTable} where location = $1), 0)
-                             order by e.seq_id limit 1), 0)
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Store.Location });
-        return Math.Max(0, (double)(await command.ExecuteScalarAsync(cancellation))!);
     }
 
     public ValueTask DisposeAsync()

@@ -55,7 +55,7 @@ public sealed class FileSystemArchiveStore(string directory) : IArchiveStore
         var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry, Json) + "\n");
         // The check and the append are not atomic across processes by themselves: the writer holds its database
         // lock on the archive around them, and the check catches what that lock cannot see (a crash between this
-        // append and the writer's commit of archive_head).
+        // append and the writer's commit of the archive's head row).
         await using (var file = new FileStream(ManifestPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 4096, FileOptions.Asynchronous))
         {
             var complete = await CompleteLinesLengthAsync(file, cancellation);

@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using JasperFx.CommandLine;
 using Marten;
-using Npgsql;
-using Xylo.Api.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using Xylo.Api.EventLog;
+using Xylo.Api.Hosting;
 using Xylo.Api.Operations.Configuration;
 
 namespace Xylo.Api.Recovery;
@@ -53,7 +54,7 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
                 "verify" => await VerifyAsync(archive),
                 "restore" => await RestoreAsync(ArchiveReader.ReadAsync(archive, RestorePoint.Parse(input.UntilFlag), CancellationToken.None),
                     databaseUrl, CritterStackSetup.Schema, $"archive {archive.Location} until {RestorePoint.Parse(input.UntilFlag)}"),
-                "pit" => await PointInTimeAsync(input, host.Services.GetRequiredService<NpgsqlDataSource>(), databaseUrl),
+                "pit" => await PointInTimeAsync(input, host.Services.GetRequiredService<EventLogDatabase>(), databaseUrl),
                 _ => Fail("action must be verify, restore or pit"),
             };
         }
@@ -71,7 +72,7 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
     {
         var manifest = await archive.ReadManifestAsync(CancellationToken.None);
         long events = 0;
-        ArchivedEvent? last = null;
+        StoredEvent? last = null;
         await foreach (var e in ArchiveReader.ReadAsync(archive, RestorePoint.Everything, CancellationToken.None))
         {
             events++;
@@ -91,7 +92,7 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
         return true;
     }
 
-    private static async Task<bool> PointInTimeAsync(RecoveryInput input, NpgsqlDataSource live, string targetUrl)
+    private static async Task<bool> PointInTimeAsync(RecoveryInput input, EventLogDatabase live, string targetUrl)
     {
         if (input.SchemaFlag is not { Length: > 0 } schema || !System.Text.RegularExpressions.Regex.IsMatch(schema, "^[a-z_][a-z0-9_]{0,62}$"))
             return Fail("pit needs --schema <name> (lower-case letters, digits, underscores)");
@@ -105,13 +106,13 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
         return await RestoreAsync(source, targetUrl, schema, $"schema {CritterStackSetup.Schema} as of {at}");
     }
 
-    private static async IAsyncEnumerable<ArchivedEvent> LiveEventsAsync(NpgsqlDataSource database, RestorePoint at,
+    private static async IAsyncEnumerable<StoredEvent> LiveEventsAsync(EventLogDatabase log, RestorePoint at,
         [EnumeratorCancellation] CancellationToken cancellation)
     {
         var after = 0L;
         while (true)
         {
-            var batch = await EventLog.ReadAsync(database, CritterStackSetup.Schema, after, long.MaxValue, 10_000, cancellation);
+            var batch = await log.ReadAsync(after, long.MaxValue, 10_000, cancellation);
             if (batch.Count == 0) yield break;
             foreach (var e in batch)
             {
@@ -124,7 +125,7 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
     }
 
     /// <summary>Events into an empty event store, then every projection rebuilt from them: a restore and a point-in-time view alike.</summary>
-    private static async Task<bool> RestoreAsync(IAsyncEnumerable<ArchivedEvent> events, string databaseUrl, string schema, string what)
+    private static async Task<bool> RestoreAsync(IAsyncEnumerable<StoredEvent> events, string databaseUrl, string schema, string what)
     {
         var clock = Stopwatch.StartNew();
         await using var database = XyloDatabase.Create(databaseUrl, new DatabaseOptions());

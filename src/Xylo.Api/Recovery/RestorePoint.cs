@@ -1,4 +1,5 @@
 using System.Globalization;
+using Xylo.Api.EventLog;
 
 namespace Xylo.Api.Recovery;
 
@@ -18,7 +19,7 @@ public sealed record RestorePoint(long? Sequence, DateTimeOffset? Timestamp)
         throw new FormatException($"'{text}' is neither a sequence number nor an ISO-8601 timestamp");
     }
 
-    public bool IsPast(ArchivedEvent e) => e.Seq > Sequence || e.Timestamp > Timestamp;
+    public bool IsPast(StoredEvent e) => e.Seq > Sequence || e.Timestamp > Timestamp;
 
     public override string ToString() =>
         Sequence is { } s ? $"sequence {s}" : Timestamp is { } t ? t.ToString("O", CultureInfo.InvariantCulture) : "the end";

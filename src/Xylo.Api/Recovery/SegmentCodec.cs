@@ -3,13 +3,14 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Xylo.Api.EventLog;
 
 namespace Xylo.Api.Recovery;
 
-/// <summary>A segment's bytes: gzip-compressed NDJSON, one <see cref="ArchivedEvent"/> per line, in sequence order.</summary>
+/// <summary>A segment's bytes: gzip-compressed NDJSON, one <see cref="StoredEvent"/> per line, in sequence order.</summary>
 public static class SegmentCodec
 {
-    public static byte[] Encode(IReadOnlyList<ArchivedEvent> events)
+    public static byte[] Encode(IReadOnlyList<StoredEvent> events)
     {
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
@@ -38,11 +39,11 @@ public static class SegmentCodec
         }
     }
 
-    public static ArchivedEvent Parse(string line)
+    public static StoredEvent Parse(string line)
     {
         using var document = JsonDocument.Parse(line);
         var root = document.RootElement;
-        return new ArchivedEvent(
+        return new StoredEvent(
             root.GetProperty("seq").GetInt64(),
             root.GetProperty("id").GetGuid(),
             root.GetProperty("stream").GetGuid(),
@@ -60,7 +61,7 @@ public static class SegmentCodec
             root.GetProperty("archived").GetBoolean());
     }
 
-    private static void WriteLine(Utf8JsonWriter json, ArchivedEvent e)
+    private static void WriteLine(Utf8JsonWriter json, StoredEvent e)
     {
         json.WriteStartObject();
         json.WriteNumber("seq", e.Seq);

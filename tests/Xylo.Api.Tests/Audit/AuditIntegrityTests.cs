@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shouldly;
 using Xylo.Api.Tests.Support;
-using Xylo.Projections.Audit;
 
 namespace Xylo.Api.Tests.Audit;
 
@@ -121,7 +120,7 @@ public sealed class AuditIntegrityTests(DevelopmentFixture fixture)
     }
 
     private async Task<NpgsqlConnection> OpenAsync() =>
-        await Host.Services.GetRequiredService<EventLogDatabase>().OpenAsync(CancellationToken.None);
+        await Host.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(CancellationToken.None);
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params object[] values)
     {

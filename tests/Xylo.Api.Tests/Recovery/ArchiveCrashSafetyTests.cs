@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Shouldly;
+using Xylo.Api.EventLog;
 using Xylo.Api.Hosting;
 using Xylo.Api.Recovery;
 using Xylo.Api.Tests.Support;
@@ -192,8 +193,10 @@ public sealed class ArchiveCrashSafetyTests
         }).Build();
         var environment = new HostingEnvironment { EnvironmentName = "Development", ContentRootPath = directory };
         // Each writer stands for a node of its own, with its own pool.
+        var database = XyloDatabase.Create(databaseUrl, new DatabaseOptions());
         return new ArchiveWriter(configuration, environment, new FileSystemArchiveStore(directory),
-            Xylo.Api.Hosting.XyloDatabase.Create(databaseUrl, new Xylo.Api.Hosting.DatabaseOptions()), NullLogger<ArchiveWriter>.Instance, clock);
+            new EventLogDatabase(database, CritterStackSetup.Schema), new ArchiveHeadTable(database, CritterStackSetup.Schema),
+            NullLogger<ArchiveWriter>.Instance, clock);
     }
 
     private static async Task<List<(long From, long To)>> ManifestAsync(string directory) =>
@@ -210,7 +213,7 @@ public sealed class ArchiveCrashSafetyTests
     private static async Task<long> MaxSequenceAsync(string url)
     {
         await using var database = NpgsqlDataSource.Create(TestDatabases.Npgsql(url));
-        return await EventLog.MaxSequenceAsync(database, CritterStackSetup.Schema, CancellationToken.None);
+        return await new EventLogDatabase(database, CritterStackSetup.Schema).MaxSequenceAsync(CancellationToken.None);
     }
 
     private static async Task<long> ArchiveProgressAsync(string url)

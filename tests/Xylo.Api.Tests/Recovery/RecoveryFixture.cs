@@ -3,6 +3,7 @@ using Marten;
 using Marten.Events;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Xylo.Api.EventLog;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Hosting;
@@ -114,7 +115,7 @@ public sealed class RecoveryFixture : IAsyncLifetime
         var store = Host.Services.GetRequiredService<IDocumentStore>();
         await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
         await using var database = NpgsqlDataSource.Create(TestDatabases.Npgsql(DatabaseUrl));
-        var sequence = await EventLog.MaxSequenceAsync(database, CritterStackSetup.Schema, CancellationToken.None);
+        var sequence = await new EventLogDatabase(database, CritterStackSetup.Schema).MaxSequenceAsync(CancellationToken.None);
         return (sequence, await DigestAsync(DatabaseUrl, CritterStackSetup.Schema));
     }
 
@@ -127,7 +128,7 @@ public sealed class RecoveryFixture : IAsyncLifetime
     private async Task<DateTimeOffset> TimestampOfAsync(long sequence)
     {
         await using var database = NpgsqlDataSource.Create(TestDatabases.Npgsql(DatabaseUrl));
-        return (await EventLog.ReadAsync(database, CritterStackSetup.Schema, sequence - 1, sequence, 1, CancellationToken.None)).Single().Timestamp;
+        return (await new EventLogDatabase(database, CritterStackSetup.Schema).ReadAsync(sequence - 1, sequence, 1, CancellationToken.None)).Single().Timestamp;
     }
 
     public async ValueTask DisposeAsync()

@@ -2,8 +2,7 @@ using JasperFx;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
-using Npgsql;
-using Xylo.Projections.Audit;
+using Xylo.Api.EventLog;
 
 namespace Xylo.Api.Features.Admin;
 
@@ -52,8 +51,9 @@ public sealed class ProjectionCatalog(IDocumentStore store, IProjectionCoordinat
     {
         var progress = (await store.Advanced.AllProjectionProgress(token: cancellation)).ToDictionary(s => s.ShardName);
         var highWater = progress.TryGetValue("HighWaterMark", out var mark) ? mark.Sequence : 0;
-        await using var connection = await log.OpenAsync(cancellation);
-        var highWaterAt = await TimestampAtAsync(connection, highWater, cancellation);
+        // The time of each position, for the lag in seconds, in one statement.
+        var timestamps = await log.TimestampsAtAsync(progress.Values.Select(s => s.Sequence).Append(highWater), cancellation);
+        DateTimeOffset? highWaterAt = timestamps.TryGetValue(highWater, out var at) ? at : null;
         var leads = DaemonRunsHere;
         var agents = Daemon.CurrentAgents().ToDictionary(a => a.Name.Identity);
 
@@ -75,7 +75,7 @@ public sealed class ProjectionCatalog(IDocumentStore store, IProjectionCoordinat
                 var sequence = state?.Sequence ?? 0;
                 var lag = Math.Max(0, highWater - sequence);
                 var lagSeconds = lag == 0 || highWaterAt is null ? 0
-                    : (highWaterAt.Value - (await TimestampAtAsync(connection, sequence, cancellation) ?? highWaterAt.Value)).TotalSeconds;
+                    : (highWaterAt.Value - (timestamps.TryGetValue(sequence, out var shardAt) ? shardAt : highWaterAt.Value)).TotalSeconds;
                 statuses.Add(new ShardStatus(shard, sequence, lag, Math.Round(Math.Max(0, lagSeconds), 3),
                     rebuilding ? "rebuilding" : StateOf(shard, leads, agents, state), state?.LastUpdated));
             }
@@ -112,14 +112,5 @@ public sealed class ProjectionCatalog(IDocumentStore store, IProjectionCoordinat
     {
         var shards = asyncShards.Where(s => s.Name == name).Select(s => s.Identity).ToList();
         return shards.Count > 0 || lifecycle == ProjectionLifecycle.Async ? shards : [$"{name}:All"];
-    }
-
-    private async Task<DateTimeOffset?> TimestampAtAsync(NpgsqlConnection connection, long sequence, CancellationToken cancellation)
-    {
-        // The last event at or before the position: sequences can have gaps (rolled-back appends).
-        await using var command = new NpgsqlCommand(
-            $"select timestamp from {log.Events} where seq_id <= $1 order by seq_id desc limit 1", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = sequence });
-        return await command.ExecuteScalarAsync(cancellation) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
     }
 }

@@ -1,9 +1,12 @@
 using System.Text.Json.Serialization;
-using Npgsql;
+using Xylo.Api.EventLog;
 
 namespace Xylo.Api.Features.Audit;
 
-/// <summary>One event of the log with all its metadata; <see cref="Data"/> and <see cref="Headers"/> are the stored JSON.</summary>
+/// <summary>
+/// One event of the log with all its metadata, as auditors receive it; <see cref="Data"/> and <see cref="Headers"/> are
+/// the stored JSON, passed through without re-serializing.
+/// </summary>
 public sealed record AuditEvent(
     long Seq,
     Guid Id,
@@ -18,18 +21,6 @@ public sealed record AuditEvent(
     string? UserName,
     [property: JsonConverter(typeof(StoredJsonConverter))] string? Headers)
 {
-    /// <summary>Reads a row of <see cref="AuditEventFilter.ToCommand"/>.</summary>
-    public static AuditEvent Read(NpgsqlDataReader row) => new(
-        row.GetInt64(0),
-        row.GetGuid(1),
-        row.GetGuid(2),
-        row.IsDBNull(3) ? null : row.GetString(3),
-        row.GetInt64(4),
-        row.GetString(5),
-        row.GetFieldValue<DateTimeOffset>(6),
-        row.GetString(7),
-        row.IsDBNull(8) ? null : row.GetString(8),
-        row.IsDBNull(9) ? null : row.GetString(9),
-        row.IsDBNull(10) ? null : row.GetString(10),
-        row.IsDBNull(11) ? null : row.GetString(11));
+    public static AuditEvent From(StoredEvent e) =>
+        new(e.Seq, e.Id, e.StreamId, e.StreamType, e.Version, e.Type, e.Timestamp, e.Data, e.CorrelationId, e.CausationId, e.UserName, e.Headers);
 }

@@ -1,22 +1,20 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Npgsql;
+using Xylo.Api.EventLog;
 using Xylo.Api.Operations.Errors;
-using Xylo.Projections.Audit;
 
 namespace Xylo.Api.Features.Audit;
 
 /// <summary>
-/// The filters shared by <c>/audit/events</c> and <c>/audit/export</c>, validated, and the keyset query over
-/// the log they make (always in sequence order, from just after <see cref="After"/>).
+/// The filters shared by <c>/audit/events</c> and <c>/audit/export</c>, validated into the keyset query over the log
+/// they make (always in sequence order, from just after <c>after</c>).
 /// </summary>
-public sealed partial record AuditEventFilter(Guid? StreamId, string? StreamType, string? EventType, DateTimeOffset? From,
-    DateTimeOffset? To, long After, int? Limit)
+public static partial class AuditEventFilter
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
-    public static (AuditEventFilter? Filter, IResult? Problem) Parse(AuditedAggregates aggregates, string? streamId, string? streamType,
+    public static (EventLogFilter? Filter, IResult? Problem) Parse(AuditedAggregates aggregates, string? streamId, string? streamType,
         string? eventType, string? from, string? to, string? after, string? limit, bool paged)
     {
         Guid? stream = null;
@@ -46,32 +44,7 @@ public sealed partial record AuditEventFilter(Guid? StreamId, string? StreamType
             take = n;
         }
 
-        return (new AuditEventFilter(stream, streamType, eventType, fromAt, toAt, cursor, take), null);
-    }
-
-    /// <summary>Seq, id, stream, stream type, version, type, timestamp, data, correlation, causation, user, headers.</summary>
-    public NpgsqlCommand ToCommand(EventLogDatabase log, NpgsqlConnection connection)
-    {
-        var command = new NpgsqlCommand { Connection = connection };
-        var where = new List<string> { $"e.seq_id > {Parameter(command, After)}" };
-        if (StreamId is { } stream) where.Add($"e.stream_id = {Parameter(command, stream)}");
-        if (StreamType is { } streamType) where.Add($"s.type = {Parameter(command, streamType)}");
-        if (EventType is { } eventType) where.Add($"e.type = {Parameter(command, eventType)}");
-        if (From is { } from) where.Add($"e.timestamp >= {Parameter(command, from)}");
-        if (To is { } to) where.Add($"e.timestamp < {Parameter(command, to)}");
-        command.CommandText =
-            "select e.seq_id, e.id, e.stream_id, s.type, e.version, e.type, e.timestamp, e.data::text, " +
-            "e.correlation_id, e.causation_id, e.user_name, e.headers::text " +
-            $"from {log.Events} e {(StreamType is null ? "left " : "")}join {log.Streams} s on s.id = e.stream_id " +
-            $"where {string.Join(" and ", where)} order by e.seq_id" +
-            (Limit is { } limit ? $" limit {Parameter(command, limit)}" : "");
-        return command;
-    }
-
-    private static string Parameter(NpgsqlCommand command, object value)
-    {
-        command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return $"${command.Parameters.Count}";
+        return (new EventLogFilter(stream, streamType, eventType, fromAt, toAt, cursor, take), null);
     }
 
     private static bool TryTimestamp(string? text, out DateTimeOffset? at)

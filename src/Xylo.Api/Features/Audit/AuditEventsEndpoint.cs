@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
+using Xylo.Api.EventLog;
 using Xylo.Api.Features.Auth;
-using Xylo.Projections.Audit;
 
 namespace Xylo.Api.Features.Audit;
 
@@ -18,11 +18,8 @@ public static class AuditEventsEndpoint
         var (filter, problem) = AuditEventFilter.Parse(aggregates, streamId, streamType, eventType, from, to, after, limit, paged: true);
         if (problem is not null) return problem;
 
-        await using var connection = await log.OpenAsync(cancellation);
-        await using var command = filter!.ToCommand(log, connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
         var events = new List<AuditEvent>();
-        while (await reader.ReadAsync(cancellation)) events.Add(AuditEvent.Read(reader));
-        return Results.Ok(new AuditEventPage(events, events.Count == filter.Limit ? events[^1].Seq : null));
+        await foreach (var e in log.QueryAsync(filter!, cancellation)) events.Add(AuditEvent.From(e));
+        return Results.Ok(new AuditEventPage(events, events.Count == filter!.Limit ? events[^1].Seq : null));
     }
 }

@@ -3,8 +3,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Net.Http.Headers;
 using Wolverine.Http;
+using Xylo.Api.EventLog;
 using Xylo.Api.Features.Auth;
-using Xylo.Projections.Audit;
 
 namespace Xylo.Api.Features.Audit;
 
@@ -33,13 +33,10 @@ public static class AuditExportEndpoint
         {
             var cancellation = context.RequestAborted;
             await using var output = gzip ? new GZipStream(body, CompressionLevel.Fastest, leaveOpen: true) : body;
-            await using var connection = await log.OpenAsync(cancellation);
-            await using var command = filter!.ToCommand(log, connection);
-            await using var reader = await command.ExecuteReaderAsync(cancellation);
             var lines = 0;
-            while (await reader.ReadAsync(cancellation))
+            await foreach (var e in log.QueryAsync(filter!, cancellation))
             {
-                await JsonSerializer.SerializeAsync(output, AuditEvent.Read(reader), Json, cancellation);
+                await JsonSerializer.SerializeAsync(output, AuditEvent.From(e), Json, cancellation);
                 await output.WriteAsync(NewLine, cancellation); // Kestrel refuses synchronous writes
                 if (++lines % FlushEvery == 0) await output.FlushAsync(cancellation);
             }

@@ -1,5 +1,5 @@
 using Prometheus;
-using Xylo.Projections.Audit;
+using Xylo.Api.EventLog;
 
 namespace Xylo.Api.Features.Audit;
 
@@ -11,17 +11,13 @@ public static class AuditMetrics
 
     public static void Publish(IServiceProvider services)
     {
-        var log = services.GetRequiredService<EventLogDatabase>();
-        var verifier = services.GetRequiredService<AuditChainVerifier>();
+        var chain = services.GetRequiredService<AuditChainTable>();
         var logger = services.GetRequiredService<ILogger<AuditChainVerifier>>();
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(async cancellation =>
         {
             try
             {
-                await using var connection = await log.OpenAsync(cancellation);
-                await using var command = new Npgsql.NpgsqlCommand($"select coalesce(max(seq_id), 0) from {log.Chain}", connection);
-                var head = (long)(await command.ExecuteScalarAsync(cancellation))!;
-                ChainLag.Set(await verifier.UnhashedAsync(connection, head, cancellation));
+                ChainLag.Set(await chain.LagAsync(cancellation));
             }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
             {

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Operations.Errors;
-using Xylo.Projections.Audit;
 
 namespace Xylo.Api.Features.Audit;
 

@@ -1,23 +1,19 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Xylo.Api.EventLog;
 
-namespace Xylo.Projections.Audit;
-
-/// <summary>
-/// One row of the event log exactly as PostgreSQL returns it: the input of the hash chain. The metadata columns
-/// (who acted, why, the event's id) are audit facts too, so they are hashed; a missing one hashes as empty text.
-/// </summary>
-public sealed record ChainedEvent(long Sequence, Guid StreamId, long Version, string Type, string Data, DateTimeOffset Timestamp,
-    Guid Id, string? CorrelationId, string? CausationId, string? UserName, string? Headers);
+namespace Xylo.Api.Features.Audit;
 
 /// <summary>
-/// The tamper-evidence hash: SHA-256 over the previous hash and one event, every field as text separated
+/// The tamper-evidence hash: SHA-256 over the previous hash and one event as stored, every field as text separated
 /// by a line feed, so anyone can recompute it with <c>sha256sum</c>:
 /// <c>hex(previous) \n seq \n stream id \n version \n type \n data \n timestamp \n id \n correlation id \n causation id \n user name \n headers</c>.
 /// <c>data</c> is the jsonb column's text output (PostgreSQL prints jsonb canonically, and that text never
 /// holds a raw line feed); the timestamp is UTC with microseconds, PostgreSQL's precision. The first
-/// event chains to 32 zero bytes.
+/// event chains to 32 zero bytes. The metadata columns (who acted, why, the event's id) are audit facts too, so they
+/// are hashed; a missing one hashes as empty text. The stream's type, the .NET type, the tenant and the archived flag
+/// are not part of the chain.
 /// </summary>
 public static class AuditChainHash
 {
@@ -25,11 +21,11 @@ public static class AuditChainHash
 
     public static ReadOnlyMemory<byte> Genesis { get; } = new byte[Length];
 
-    public static byte[] Compute(ReadOnlySpan<byte> previous, ChainedEvent e)
+    public static byte[] Compute(ReadOnlySpan<byte> previous, StoredEvent e)
     {
         var text = string.Join('\n',
             Convert.ToHexStringLower(previous),
-            e.Sequence.ToString(CultureInfo.InvariantCulture),
+            e.Seq.ToString(CultureInfo.InvariantCulture),
             e.StreamId.ToString("D"),
             e.Version.ToString(CultureInfo.InvariantCulture),
             e.Type,

@@ -3,7 +3,7 @@ using Weasel.Core;
 using Weasel.Postgresql;
 using DbCommandBuilder = Weasel.Core.DbCommandBuilder;
 
-namespace Xylo.Projections.Audit;
+namespace Xylo.Api.EventLog;
 
 /// <summary>An extra index on one of Marten's event tables, as a Weasel schema object (created when missing).</summary>
 public sealed class EventLogIndex(string schema, string name, string table, string columns) : ISchemaObject

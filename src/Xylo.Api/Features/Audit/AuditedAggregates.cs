@@ -7,10 +7,10 @@ using Xylo.Domain.Rewards;
 using Xylo.Domain.Users;
 using Xylo.Domain.Wallets;
 
-namespace Xylo.Projections.Audit;
+namespace Xylo.Api.Features.Audit;
 
 /// <summary>
-/// The aggregate type behind each stream type name Marten records in <c>mt_streams.type</c>, so an auditor
+/// The aggregate type behind each stream type name Marten records for a stream, so an auditor
 /// can replay a stream into the state it had at a version or a moment. One line per aggregate.
 /// </summary>
 public sealed class AuditedAggregates

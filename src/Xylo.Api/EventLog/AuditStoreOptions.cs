@@ -1,6 +1,6 @@
 using Marten;
 
-namespace Xylo.Projections.Audit;
+namespace Xylo.Api.EventLog;
 
 public static class AuditStoreOptions
 {

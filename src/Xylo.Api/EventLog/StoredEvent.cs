@@ -1,10 +1,10 @@
-namespace Xylo.Api.Recovery;
+namespace Xylo.Api.EventLog;
 
 /// <summary>
-/// One line of an archive segment: an mt_events row as stored (data and headers are the stored JSON text),
-/// plus the stream's type, which is all a restore needs to put it back exactly.
+/// An event as stored: an mt_events row (data and headers are the stored JSON text, as PostgreSQL prints jsonb)
+/// plus its stream's type. What the archive writes, a restore puts back and the audit chain hashes.
 /// </summary>
-public sealed record ArchivedEvent(
+public sealed record StoredEvent(
     long Seq,
     Guid Id,
     Guid StreamId,

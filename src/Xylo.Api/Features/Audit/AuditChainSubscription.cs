@@ -3,8 +3,9 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Services;
 using Marten.Subscriptions;
+using Xylo.Api.EventLog;
 
-namespace Xylo.Projections.Audit;
+namespace Xylo.Api.Features.Audit;
 
 /// <summary>
 /// Chains every event, in sequence order, after it is committed (the daemon only hands out ranges below
@@ -18,11 +19,13 @@ public sealed class AuditChainSubscription : SubscriptionBase
     public const string SubscriptionName = "AuditChain";
 
     private readonly EventLogDatabase _log;
+    private readonly AuditChainTable _chain;
     private Tail? _tail;
 
-    public AuditChainSubscription(EventLogDatabase log)
+    public AuditChainSubscription(EventLogDatabase log, AuditChainTable chain)
     {
         _log = log;
+        _chain = chain;
         Name = SubscriptionName;
         IncludeArchivedEvents = true;
         Options.BatchSize = 1000;
@@ -31,28 +34,21 @@ public sealed class AuditChainSubscription : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller,
         IDocumentOperations operations, CancellationToken cancellationToken)
     {
-        await using var connection = await _log.OpenAsync(cancellationToken);
         // The previous range's last hash, unless this range does not follow it (a restart, a rewind, a retry).
         var previous = _tail is { } tail && tail.Ceiling == page.SequenceFloor
             ? tail.Hash
-            : await _log.HashBeforeAsync(connection, page.SequenceFloor + 1, cancellationToken);
+            : await _chain.HashBeforeAsync(page.SequenceFloor + 1, cancellationToken) ?? AuditChainHash.Genesis.ToArray();
 
         var sequences = new List<long>();
         var hashes = new List<byte[]>();
-        await foreach (var e in _log.ReadAsync(connection, page.SequenceFloor, page.SequenceCeiling, cancellationToken))
+        foreach (var e in await _log.ReadAsync(page.SequenceFloor, page.SequenceCeiling, int.MaxValue, cancellationToken))
         {
             previous = AuditChainHash.Compute(previous, e);
-            sequences.Add(e.Sequence);
+            sequences.Add(e.Seq);
             hashes.Add(previous);
         }
 
-        if (sequences.Count > 0)
-        {
-            operations.QueueSqlCommand(
-                $"insert into {_log.Chain} (seq_id, hash) select * from unnest(?::bigint[], ?::bytea[]) " +
-                "on conflict (seq_id) do update set hash = excluded.hash",
-                sequences.ToArray(), hashes.ToArray());
-        }
+        if (sequences.Count > 0) _chain.QueueHashes(operations, sequences.ToArray(), hashes.ToArray());
 
         return new AdvanceTail(this, new Tail(page.SequenceCeiling, previous));
     }

@@ -4,7 +4,7 @@ using Weasel.Core.Migrations;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
-namespace Xylo.Projections.Audit;
+namespace Xylo.Api.EventLog;
 
 /// <summary>
 /// The hash chain's table and the indexes the audit queries need, created by Marten at startup. A feature of

@@ -4,7 +4,7 @@ using Weasel.Core.Migrations;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
-namespace Xylo.Api.Recovery;
+namespace Xylo.Api.EventLog;
 
 /// <summary>
 /// <c>archive_head</c>: where each archive ends, one row per archive location, moved only by the writer that

@@ -1,0 +1,112 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+
+namespace Xylo.Api.EventLog;
+
+/// <summary>
+/// Reads Marten's event tables as stored (the jsonb text, every metadata column, the stream's type), which Marten's
+/// typed event API deliberately hides: for the archive, recovery, the audit and the admin's projection lag.
+/// </summary>
+public sealed class EventLogDatabase(NpgsqlDataSource source, string schema)
+{
+    /// <summary>The columns <see cref="Read"/> takes, in its order: the event as <c>e</c>, its stream as <c>s</c>.</summary>
+    internal const string Columns =
+        "e.seq_id, e.id, e.stream_id, s.type, e.version, e.type, e.mt_dotnet_type, e.data::text, e.timestamp, " +
+        "e.tenant_id, e.correlation_id, e.causation_id, e.headers::text, e.user_name, e.is_archived";
+
+    internal string Events { get; } = $"{schema}.mt_events";
+
+    internal string Streams { get; } = $"{schema}.mt_streams";
+
+    /// <summary>Events with <c>after &lt; seq_id &lt;= upTo</c>, in sequence order, at most <paramref name="limit"/>.</summary>
+    public async Task<List<StoredEvent>> ReadAsync(long after, long upTo, int limit, CancellationToken cancellation)
+    {
+        await using var command = source.CreateCommand($"""
+            select {Columns}
+            from {Events} e left join {Streams} s on s.id = e.stream_id
+            where e.seq_id > $1 and e.seq_id <= $2
+            order by e.seq_id
+            limit $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upTo });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var events = new List<StoredEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) events.Add(Read(reader, 0));
+        return events;
+    }
+
+    /// <summary>
+    /// The events <paramref name="filter"/> selects, in sequence order, streamed from one database cursor: memory stays
+    /// flat however long the range.
+    /// </summary>
+    public async IAsyncEnumerable<StoredEvent> QueryAsync(EventLogFilter filter, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        await using var command = source.CreateCommand();
+        var where = new List<string> { $"e.seq_id > {Parameter(command, filter.After)}" };
+        if (filter.StreamId is { } stream) where.Add($"e.stream_id = {Parameter(command, stream)}");
+        if (filter.StreamType is { } streamType) where.Add($"s.type = {Parameter(command, streamType)}");
+        if (filter.EventType is { } eventType) where.Add($"e.type = {Parameter(command, eventType)}");
+        if (filter.From is { } from) where.Add($"e.timestamp >= {Parameter(command, from)}");
+        if (filter.To is { } to) where.Add($"e.timestamp < {Parameter(command, to)}");
+        command.CommandText =
+            $"select {Columns} from {Events} e {(filter.StreamType is null ? "left " : "")}join {Streams} s on s.id = e.stream_id " +
+            $"where {string.Join(" and ", where)} order by e.seq_id" +
+            (filter.Limit is { } limit ? $" limit {Parameter(command, limit)}" : "");
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) yield return Read(reader, 0);
+    }
+
+    /// <summary>The highest sequence in the log, 0 when empty or not created yet.</summary>
+    public async Task<long> MaxSequenceAsync(CancellationToken cancellation)
+    {
+        await using var exists = source.CreateCommand($"select to_regclass('{Events}') is not null");
+        if (!(bool)(await exists.ExecuteScalarAsync(cancellation))!) return 0;
+        await using var command = source.CreateCommand($"select coalesce(max(seq_id), 0) from {Events}");
+        return (long)(await command.ExecuteScalarAsync(cancellation))!;
+    }
+
+    /// <summary>
+    /// For each position, the timestamp of the last event at or before it (sequences have gaps where appends rolled
+    /// back), in one statement; a position before the first event has none.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, DateTimeOffset>> TimestampsAtAsync(IEnumerable<long> sequences, CancellationToken cancellation)
+    {
+        await using var command = source.CreateCommand(
+            $"select p, (select e.timestamp from {Events} e where e.seq_id <= p order by e.seq_id desc limit 1) from unnest($1::bigint[]) p");
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = sequences.Distinct().ToArray() });
+        var timestamps = new Dictionary<long, DateTimeOffset>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            if (!reader.IsDBNull(1)) timestamps[reader.GetInt64(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+        }
+
+        return timestamps;
+    }
+
+    /// <summary>Reads <see cref="Columns"/> starting at column <paramref name="first"/>.</summary>
+    internal static StoredEvent Read(NpgsqlDataReader reader, int first) => new(
+        reader.GetInt64(first),
+        reader.GetGuid(first + 1),
+        reader.GetGuid(first + 2),
+        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3),
+        reader.GetInt64(first + 4),
+        reader.GetString(first + 5),
+        reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6),
+        reader.GetString(first + 7),
+        reader.GetFieldValue<DateTimeOffset>(first + 8),
+        reader.GetString(first + 9),
+        reader.IsDBNull(first + 10) ? null : reader.GetString(first + 10),
+        reader.IsDBNull(first + 11) ? null : reader.GetString(first + 11),
+        reader.IsDBNull(first + 12) ? null : reader.GetString(first + 12),
+        reader.IsDBNull(first + 13) ? null : reader.GetString(first + 13),
+        !reader.IsDBNull(first + 14) && reader.GetBoolean(first + 14));
+
+    private static string Parameter(NpgsqlCommand command, object value)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return $"${command.Parameters.Count}";
+    }
+}

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Xylo.Api.EventLog;
+
+/// <summary>
+/// Writes events as stored into the log with binary COPY, keeping sequence numbers, ids, versions, timestamps and
+/// metadata, and each stream's row beside them: a restore into an empty event store, or a bulk load of new streams.
+/// </summary>
+public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
+{
+    private readonly EventLogDatabase _log = new(database, schema);
+
+    private sealed record StreamRow(string? Type, long Version, DateTimeOffset Created, DateTimeOffset Timestamp, string TenantId);
+
+    public sealed record Result(long Events, int Streams, long LastSequence, DateTimeOffset? LastTimestamp, string LogDigest);
+
+    private string EventsCopy =>
+        $"copy {_log.Events} (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, causation_id, headers, user_name, is_archived) from stdin (format binary)";
+
+    /// <summary>Refuses a target that already holds events: a restore never merges two histories.</summary>
+    public async Task EnsureEmptyAsync(CancellationToken cancellation)
+    {
+        var events = await _log.MaxSequenceAsync(cancellation);
+        if (events > 0)
+            throw new InvalidOperationException($"the target already has events in {_log.Events} (up to sequence {events}); restore needs an empty database");
+    }
+
+    /// <summary>Restores events in sequence order into an empty event store, then moves the sequence past the last one.</summary>
+    public async Task<Result> ImportAsync(IAsyncEnumerable<StoredEvent> events, Action<long, double> progress, CancellationToken cancellation)
+    {
+        var streams = new Dictionary<Guid, StreamRow>();
+        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long count = 0, last = 0;
+        DateTimeOffset? lastTimestamp = null;
+        var clock = Stopwatch.StartNew();
+        var reported = TimeSpan.Zero;
+
+        await using var connection = await database.OpenConnectionAsync(cancellation);
+        await using var transaction = await connection.BeginTransactionAsync(cancellation);
+        var foreignKeys = await DropStreamForeignKeysAsync(connection, cancellation);
+
+        await using (var writer = await connection.BeginBinaryImportAsync(EventsCopy, cancellation))
+        {
+            await foreach (var e in events.WithCancellation(cancellation))
+            {
+                await WriteEventAsync(writer, e, cancellation);
+                Track(streams, e);
+                digest.AppendData(Encoding.UTF8.GetBytes($"{e.Seq}\t{e.Id}\t{e.StreamId}\t{e.Version}\t{e.Type}\t{e.Data}\n"));
+                count++;
+                last = e.Seq;
+                lastTimestamp = e.Timestamp;
+                if (clock.Elapsed - reported >= TimeSpan.FromSeconds(1))
+                {
+                    reported = clock.Elapsed;
+                    progress(count, count / clock.Elapsed.TotalSeconds);
+                }
+            }
+
+            await writer.CompleteAsync(cancellation);
+        }
+
+        await CopyStreamsAsync(connection, streams, cancellation);
+        foreach (var (name, definition) in foreignKeys)
+        {
+            await ExecuteAsync(connection, $"alter table {_log.Events} add constraint {name} {definition}", cancellation);
+        }
+
+        if (last > 0) await ExecuteAsync(connection, $"select setval('{_log.Events}_sequence', {last})", cancellation);
+        await transaction.CommitAsync(cancellation);
+        progress(count, count / Math.Max(clock.Elapsed.TotalSeconds, 1e-6));
+        return new Result(count, streams.Count, last, lastTimestamp, Convert.ToHexStringLower(digest.GetHashAndReset()));
+    }
+
+    /// <summary>Sequence numbers for <paramref name="count"/> new events, taken from Marten's own sequence.</summary>
+    public async Task<IReadOnlyList<long>> ReserveSequencesAsync(int count, CancellationToken cancellation)
+    {
+        await using var command = database.CreateCommand($"select nextval('{_log.Events}_sequence') from generate_series(1, $1)");
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+        var sequences = new List<long>(count);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) sequences.Add(reader.GetInt64(0));
+        return sequences;
+    }
+
+    /// <summary>
+    /// Events of streams that are not in the log yet, in sequence order with sequences from <see cref="ReserveSequencesAsync"/>,
+    /// in one transaction: the streams' rows, then the events. A bulk load beside the API, without Marten's append path.
+    /// </summary>
+    public async Task AppendAsync(IReadOnlyCollection<StoredEvent> events, CancellationToken cancellation)
+    {
+        var streams = new Dictionary<Guid, StreamRow>();
+        foreach (var e in events) Track(streams, e);
+
+        await using var connection = await database.OpenConnectionAsync(cancellation);
+        await using var transaction = await connection.BeginTransactionAsync(cancellation);
+        await CopyStreamsAsync(connection, streams, cancellation);
+        await using (var writer = await connection.BeginBinaryImportAsync(EventsCopy, cancellation))
+        {
+            foreach (var e in events) await WriteEventAsync(writer, e, cancellation);
+            await writer.CompleteAsync(cancellation);
+        }
+
+        await transaction.CommitAsync(cancellation);
+    }
+
+    /// <summary>Fresh planner statistics after a bulk load, so queries get the plans they would on a log grown by appends.</summary>
+    public async Task AnalyzeAsync(CancellationToken cancellation)
+    {
+        await using var command = database.CreateCommand($"analyze {_log.Events}; analyze {_log.Streams}");
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
+    private static async Task WriteEventAsync(NpgsqlBinaryImporter writer, StoredEvent e, CancellationToken cancellation)
+    {
+        await writer.StartRowAsync(cancellation);
+        await writer.WriteAsync(e.Seq, NpgsqlDbType.Bigint, cancellation);
+        await writer.WriteAsync(e.Id, NpgsqlDbType.Uuid, cancellation);
+        await writer.WriteAsync(e.StreamId, NpgsqlDbType.Uuid, cancellation);
+        await writer.WriteAsync(e.Version, NpgsqlDbType.Bigint, cancellation);
+        await writer.WriteAsync(e.Data, NpgsqlDbType.Jsonb, cancellation);
+        await writer.WriteAsync(e.Type, NpgsqlDbType.Varchar, cancellation);
+        await writer.WriteAsync(e.Timestamp, NpgsqlDbType.TimestampTz, cancellation);
+        await writer.WriteAsync(e.TenantId, NpgsqlDbType.Varchar, cancellation);
+        await WriteNullableAsync(writer, e.DotnetType, NpgsqlDbType.Varchar, cancellation);
+        await WriteNullableAsync(writer, e.CorrelationId, NpgsqlDbType.Varchar, cancellation);
+        await WriteNullableAsync(writer, e.CausationId, NpgsqlDbType.Varchar, cancellation);
+        await WriteNullableAsync(writer, e.Headers, NpgsqlDbType.Jsonb, cancellation);
+        await WriteNullableAsync(writer, e.UserName, NpgsqlDbType.Varchar, cancellation);
+        await writer.WriteAsync(e.IsArchived, NpgsqlDbType.Boolean, cancellation);
+    }
+
+    /// <summary>The stream's row as its events leave it: created by the first, at the last one's version and time.</summary>
+    private static void Track(Dictionary<Guid, StreamRow> streams, StoredEvent e) =>
+        streams[e.StreamId] = streams.TryGetValue(e.StreamId, out var stream)
+            ? stream with { Version = e.Version, Timestamp = e.Timestamp, Type = e.StreamType ?? stream.Type }
+            : new StreamRow(e.StreamType, e.Version, e.Timestamp, e.Timestamp, e.TenantId);
+
+    private async Task CopyStreamsAsync(NpgsqlConnection connection, Dictionary<Guid, StreamRow> streams, CancellationToken cancellation)
+    {
+        await using var writer = await connection.BeginBinaryImportAsync(
+            $"copy {_log.Streams} (id, type, version, timestamp, created, tenant_id, is_archived) from stdin (format binary)", cancellation);
+        foreach (var (id, stream) in streams)
+        {
+            await writer.StartRowAsync(cancellation);
+            await writer.WriteAsync(id, NpgsqlDbType.Uuid, cancellation);
+            await WriteNullableAsync(writer, stream.Type, NpgsqlDbType.Varchar, cancellation);
+            await writer.WriteAsync(stream.Version, NpgsqlDbType.Bigint, cancellation);
+            await writer.WriteAsync(stream.Timestamp, NpgsqlDbType.TimestampTz, cancellation);
+            await writer.WriteAsync(stream.Created, NpgsqlDbType.TimestampTz, cancellation);
+            await writer.WriteAsync(stream.TenantId, NpgsqlDbType.Varchar, cancellation);
+            await writer.WriteAsync(false, NpgsqlDbType.Boolean, cancellation);
+        }
+
+        await writer.CompleteAsync(cancellation);
+    }
+
+    /// <summary>Stream rows are known only after the events, so the events' foreign key waits until both are in.</summary>
+    private async Task<List<(string Name, string Definition)>> DropStreamForeignKeysAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        var keys = new List<(string, string)>();
+        await using (var command = new NpgsqlCommand(
+            "select conname, pg_get_constraintdef(oid) from pg_constraint where conrelid = $1::regclass and contype = 'f'", connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _log.Events });
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation)) keys.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        foreach (var (name, _) in keys) await ExecuteAsync(connection, $"alter table {_log.Events} drop constraint {name}", cancellation);
+        return keys;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
+    private static async Task WriteNullableAsync(NpgsqlBinaryImporter writer, string? value, NpgsqlDbType type, CancellationToken cancellation)
+    {
+        if (value is null) await writer.WriteNullAsync(cancellation);
+        else await writer.WriteAsync(value, type, cancellation);
+    }
+}
