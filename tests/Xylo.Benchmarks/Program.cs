@@ -156,6 +156,8 @@ internal static class Program
         };
     }
 
+    private const int EarnWarmUpSeconds = 15;
+
     private const string CheckoutsMetric = "xylo_db_connection_checkouts_total";
 
     private const string AwardShape = "{userId, amount: 1, reason: \"bench\", source: <unique>}";
@@ -290,8 +292,10 @@ internal static class Program
         double? checkoutsBefore = null;
         if (options.Wants("earn") || options.Wants("footprint") || options.Wants("projection-lag"))
         {
-            Console.WriteLine("bench: earn: warm-up 5 s at 32 clients");
-            await Load.RunAsync(32, TimeSpan.FromSeconds(5), maxPerPass, null, spread, cancellation);
+            // Long enough for tiered compilation to settle: on 2 cores the JIT still recompiles hot methods 10-20 s into the load
+            // (perf showed libclrjit at ~10 % of the API's CPU after a 5 s warm-up), and the first pass would measure the JIT.
+            Console.WriteLine($"bench: earn: warm-up {EarnWarmUpSeconds} s at 32 clients");
+            await Load.RunAsync(32, TimeSpan.FromSeconds(EarnWarmUpSeconds), maxPerPass, null, spread, cancellation);
             await Statements.ResetAsync(options, cancellation);
             checkoutsBefore = await ApiMetrics.ReadAsync(options, http, CheckoutsMetric, cancellation);
             foreach (var clients in new[] { 8, 32, 64 })
@@ -344,7 +348,7 @@ internal static class Program
                 reference = new { pgbenchTps },
                 users = users.Count,
                 command = "POST /points/awards, one award {amount 1}, X-Api-Key, accounts round-robin",
-                warmUpSeconds = 5,
+                warmUpSeconds = EarnWarmUpSeconds,
                 passes = earnPasses.Select(p => new { result = p.Result, ratioToPgbench = pgbenchTps is { } t ? p.Result.OkPerSecond / t : (double?)null, coresUsed = p.Cpu, busiestProcesses = p.Top, apiThreads = p.ApiThreads }),
                 paced = new { result = paced, targetRate = target, latencyFrom = "scheduled send time" },
             };
@@ -597,7 +601,7 @@ internal static class Program
             ## How each figure is taken
 
             - **baseline**: `pgbench -i -s 10` into database `pgbench` on the bench stack, a 5 s warm-up, then `pgbench -c 8 -j 2 -N -T {options.PgbenchSeconds}`.
-            - **earn**: {options.Users:N0} users seeded through `POST /auth/dev/sign-in` (32 concurrent); a 5 s warm-up; then {options.PassSeconds} s closed-loop passes at 8, 32 and 64 clients, each request
+            - **earn**: {options.Users:N0} users seeded through `POST /auth/dev/sign-in` (32 concurrent); a {EarnWarmUpSeconds} s warm-up; then {options.PassSeconds} s closed-loop passes at 8, 32 and 64 clients, each request
               `POST /points/awards` with `X-Api-Key` and one award `{AwardShape}`, accounts round-robin. A command counts when the answer is 200 with `awarded: 1`.
               The paced pass sends at half the best rate from 32 clients and measures latency from each request's scheduled time. "cores" is CPU time from `/proc` divided by wall time.
             - **contention**: the same command on 10 hot accounts at 32 clients for {options.PassSeconds} s; 409 answers are conflicts. Afterwards every seeded account's `earned` (`GET /me/points`)

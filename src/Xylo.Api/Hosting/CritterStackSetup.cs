@@ -35,6 +35,7 @@ public static class CritterStackSetup
             {
                 var configuration = sp.GetRequiredService<IConfiguration>();
                 var options = new StoreOptions().ConfigureXyloStore(sp.GetRequiredService<NpgsqlDataSource>());
+                options.Logger(new MartenFailureLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Marten")));
                 if (ArchiveOptions.From(configuration, builder.Environment).Enabled)
                 {
                     options.Projections.Subscribe(new ArchiveSubscription(sp.GetRequiredService<ArchiveWriter>()));

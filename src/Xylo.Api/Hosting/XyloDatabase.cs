@@ -8,7 +8,7 @@ namespace Xylo.Api.Hosting;
 
 /// <summary>
 /// Settings of the one connection pool (section <c>Database</c>); the address itself is the secret
-/// <c>DATABASE_URL</c>. Defaults were chosen by <c>./xylo bench</c> (docs/benchmarks.md).
+/// <see cref="XyloSecrets.DatabaseUrl"/>. Defaults were chosen by <c>./xylo bench</c> (docs/benchmarks.md).
 /// </summary>
 public sealed class DatabaseOptions
 {
@@ -29,7 +29,7 @@ public sealed class DatabaseOptions
 
 /// <summary>
 /// The one place that builds an <see cref="NpgsqlDataSource"/>: the API's (Marten, Wolverine, health, audit, archive)
-/// from <c>DATABASE_URL</c>, and the recovery commands' for the database they restore into.
+/// from the secret <see cref="XyloSecrets.DatabaseUrl"/>, and the recovery commands' for the database they restore into.
 /// </summary>
 public static class XyloDatabase
 {
