@@ -29,8 +29,9 @@ public static class CritterStackSetup
     /// </summary>
     public static WebApplicationBuilder AddXyloCritterStack(this WebApplicationBuilder builder)
     {
+        var startup = StartupOptions.From(builder.Configuration, builder.Environment);
         builder.Services.AddXyloDatabase();
-        builder.Services.AddMarten(sp =>
+        var marten = builder.Services.AddMarten(sp =>
             {
                 var configuration = sp.GetRequiredService<IConfiguration>();
                 var options = new StoreOptions().ConfigureXyloStore(sp.GetRequiredService<NpgsqlDataSource>());
@@ -44,9 +45,9 @@ public static class CritterStackSetup
             })
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
-            .AddSubscriptionWithServices<AuditChainSubscription>(ServiceLifetime.Singleton)
-            .ApplyAllDatabaseChangesOnStartup()
-            .IntegrateWithWolverine();
+            .AddSubscriptionWithServices<AuditChainSubscription>(ServiceLifetime.Singleton);
+        marten.ApplyAllDatabaseChangesOnStartup();
+        marten.IntegrateWithWolverine();
 
         builder.Host.UseWolverine(options =>
         {
@@ -66,8 +67,12 @@ public static class CritterStackSetup
             // mint): the loser retries against the new version, and its decision finds the work done or redoes it.
             options.OnException<JasperFx.ConcurrencyException>().RetryWithCooldown(
                 TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
-            options.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
-            options.UseRuntimeCompilation();
+            options.CodeGeneration.TypeLoadMode = startup.TypeLoadMode;
+            // Code compiled at run time stays in memory: a test host's own endpoints must not land in src/.
+            options.CodeGeneration.SourceCodeWritingEnabled = false;
+            if (startup.GeneratedCodeOutputPath is { } path) options.CodeGeneration.GeneratedCodeOutputPath = path;
+            // Roslyn is loaded only where code is compiled at run time.
+            if (startup.TypeLoadMode != TypeLoadMode.Static) options.UseRuntimeCompilation();
         });
         builder.Services.AddWolverineHttp();
         builder.Services.AddSingleton(TimeProvider.System);
