@@ -1,3 +1,4 @@
+using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.Events.Daemon;
 using Marten;
@@ -41,12 +42,14 @@ public static class CritterStackSetup
                     options.Storage.Add(new ArchiveSchema(options, Schema));
                 }
 
+                // Without the start's migration the schema is db-apply's: a session neither checks nor creates tables.
+                if (!startup.ApplyDatabaseChanges) options.AutoCreateSchemaObjects = AutoCreate.None;
                 return options;
             })
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
             .AddSubscriptionWithServices<AuditChainSubscription>(ServiceLifetime.Singleton);
-        marten.ApplyAllDatabaseChangesOnStartup();
+        if (startup.ApplyDatabaseChanges) marten.ApplyAllDatabaseChangesOnStartup();
         marten.IntegrateWithWolverine();
 
         builder.Host.UseWolverine(options =>
@@ -67,6 +70,8 @@ public static class CritterStackSetup
             // mint): the loser retries against the new version, and its decision finds the work done or redoes it.
             options.OnException<JasperFx.ConcurrencyException>().RetryWithCooldown(
                 TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
+            // Wolverine's own tables: migrated at start, or only checked for (db-apply created them).
+            options.AutoBuildMessageStorageOnStartup = startup.ApplyDatabaseChanges ? AutoCreate.CreateOrUpdate : AutoCreate.None;
             options.CodeGeneration.TypeLoadMode = startup.TypeLoadMode;
             // Code compiled at run time stays in memory: a test host's own endpoints must not land in src/.
             options.CodeGeneration.SourceCodeWritingEnabled = false;
