@@ -22,6 +22,7 @@ jasperFx.RegisterCommandsFromExtensionAssemblies();
 jasperFx.ApplyExtensions(builder.Services);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
+builder.AddXyloHostStartup();
 builder.AddXyloOperations();
 builder.AddXyloCritterStack();
 builder.AddXyloChain();
