@@ -5,9 +5,10 @@ namespace Xylo.Api.Hosting;
 /// <summary>
 /// What a start does besides starting. <c>Database:ApplyChangesOnStartup</c> (default on, off in Production, where
 /// <c>db-apply</c> is a deploy step): diff and migrate the schema of Marten and Wolverine. <c>CodeGeneration:TypeLoadMode</c>:
-/// how Wolverine finds its handler code (<see cref="TypeLoadMode.Dynamic"/> in Development, compiled by Roslyn at every start
-/// so edits need no regeneration; <see cref="TypeLoadMode.Static"/> elsewhere, from the committed <c>Internal/Generated</c>
-/// written by <c>./xylo codegen</c>). <c>CodeGeneration:OutputPath</c>: where <c>codegen write</c> writes that code.
+/// how Wolverine finds its handler code (<see cref="TypeLoadMode.Dynamic"/> in Development, compiled by Roslyn in the
+/// process on first use so edits need no regeneration; <see cref="TypeLoadMode.Static"/> elsewhere, from the committed
+/// <c>Internal/Generated</c> written by <c>./xylo codegen</c>, without Roslyn). <c>CodeGeneration:OutputPath</c>: where
+/// <c>codegen write</c> writes that code.
 /// </summary>
 public sealed record StartupOptions(bool ApplyDatabaseChanges, TypeLoadMode TypeLoadMode, string? GeneratedCodeOutputPath)
 {
