@@ -23,6 +23,7 @@ jasperFx.RegisterCommandsFromExtensionAssemblies();
 jasperFx.ApplyExtensions(builder.Services);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
+builder.AddXyloHostStartup();
 builder.AddXyloOperations();
 builder.AddXyloCritterStack();
 builder.Services.AddXyloEventLog();

@@ -40,7 +40,7 @@ internal static partial class RecoveryScenario
         var dropped = await EmptyDatabaseAsync(options, cancellation);
         Console.WriteLine($"bench: recovery: database emptied (dropped schemas: {(dropped.Count == 0 ? "none" : string.Join(", ", dropped))})");
 
-        // The first start applies the schema; with the archive on, its lag is measured under earn load.
+        // db-apply before the first start creates the schema; with the archive on, its lag is measured under earn load.
         object? lag = null;
         await using (var api = await ApiProcess.StartAsync(options, http, cancellation, settings))
         {

@@ -1,3 +1,4 @@
+using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.Events.Daemon;
 using Marten;
@@ -30,8 +31,9 @@ public static class CritterStackSetup
     /// </summary>
     public static WebApplicationBuilder AddXyloCritterStack(this WebApplicationBuilder builder)
     {
+        var startup = StartupOptions.From(builder.Configuration, builder.Environment);
         builder.Services.AddXyloDatabase();
-        builder.Services.AddMarten(sp =>
+        var marten = builder.Services.AddMarten(sp =>
             {
                 var configuration = sp.GetRequiredService<IConfiguration>();
                 var options = new StoreOptions().ConfigureXyloStore(sp.GetRequiredService<NpgsqlDataSource>());
@@ -42,13 +44,15 @@ public static class CritterStackSetup
                     options.Storage.Add(new ArchiveSchema(options, Schema));
                 }
 
+                // Without the start's migration the schema is db-apply's: a session neither checks nor creates tables.
+                if (!startup.ApplyDatabaseChanges) options.AutoCreateSchemaObjects = AutoCreate.None;
                 return options;
             })
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
-            .AddSubscriptionWithServices<AuditChainSubscription>(ServiceLifetime.Singleton)
-            .ApplyAllDatabaseChangesOnStartup()
-            .IntegrateWithWolverine();
+            .AddSubscriptionWithServices<AuditChainSubscription>(ServiceLifetime.Singleton);
+        if (startup.ApplyDatabaseChanges) marten.ApplyAllDatabaseChangesOnStartup();
+        marten.IntegrateWithWolverine();
 
         builder.Host.UseWolverine(options =>
         {
@@ -68,8 +72,14 @@ public static class CritterStackSetup
             // mint): the loser retries against the new version, and its decision finds the work done or redoes it.
             options.OnException<JasperFx.ConcurrencyException>().RetryWithCooldown(
                 TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
-            options.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
-            options.UseRuntimeCompilation();
+            // Wolverine's own tables: migrated at start, or only checked for (db-apply created them).
+            options.AutoBuildMessageStorageOnStartup = startup.ApplyDatabaseChanges ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+            options.CodeGeneration.TypeLoadMode = startup.TypeLoadMode;
+            // Code compiled at run time stays in memory: a test host's own endpoints must not land in src/.
+            options.CodeGeneration.SourceCodeWritingEnabled = false;
+            if (startup.GeneratedCodeOutputPath is { } path) options.CodeGeneration.GeneratedCodeOutputPath = path;
+            // Roslyn is loaded only where code is compiled at run time.
+            if (startup.TypeLoadMode != TypeLoadMode.Static) options.UseRuntimeCompilation();
         });
         builder.Services.AddWolverineHttp();
         builder.Services.AddSingleton(TimeProvider.System);

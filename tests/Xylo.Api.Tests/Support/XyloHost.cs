@@ -26,6 +26,9 @@ public static class XyloHost
             ["Archive:Directory"] = Path.Combine(NewLogDirectory(), "archive"),
             ["Logs:Console"] = "false",
         };
+        // The API's handlers and endpoints run the committed generated code, as in Production; only this assembly's probe
+        // endpoints and handlers, which Static would not look for, are compiled at run time.
+        if (environment == Environment) merged["CodeGeneration:TypeLoadMode"] = "Auto";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) merged[key] = value;
 
         return AlbaHost.For<Program>(builder =>
