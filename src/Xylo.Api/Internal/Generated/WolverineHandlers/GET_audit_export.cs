@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
 using Wolverine.Http;
-using Xylo.Projections.Audit;
+using Xylo.Api.EventLog;
+using Xylo.Api.Features.Audit;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -13,14 +14,14 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_audit_export : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
-        private readonly Xylo.Projections.Audit.AuditedAggregates _auditedAggregates;
-        private readonly Xylo.Projections.Audit.EventLogDatabase _eventLogDatabase;
+        private readonly Xylo.Api.EventLog.EventLogDatabase _eventLogDatabase;
+        private readonly Xylo.Api.Features.Audit.AuditedAggregates _auditedAggregates;
 
-        public GET_audit_export(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Xylo.Projections.Audit.AuditedAggregates auditedAggregates, Xylo.Projections.Audit.EventLogDatabase eventLogDatabase) : base(wolverineHttpOptions)
+        public GET_audit_export(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Xylo.Api.EventLog.EventLogDatabase eventLogDatabase, Xylo.Api.Features.Audit.AuditedAggregates auditedAggregates) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
-            _auditedAggregates = auditedAggregates;
             _eventLogDatabase = eventLogDatabase;
+            _auditedAggregates = auditedAggregates;
         }
 
         public override System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)

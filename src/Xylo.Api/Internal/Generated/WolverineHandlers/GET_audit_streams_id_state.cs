@@ -6,7 +6,7 @@ using System.Linq;
 using Wolverine.Http;
 using Wolverine.Marten.Publishing;
 using Wolverine.Runtime;
-using Xylo.Projections.Audit;
+using Xylo.Api.Features.Audit;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -17,9 +17,9 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
-        private readonly Xylo.Projections.Audit.AuditedAggregates _auditedAggregates;
+        private readonly Xylo.Api.Features.Audit.AuditedAggregates _auditedAggregates;
 
-        public GET_audit_streams_id_state(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime, Xylo.Projections.Audit.AuditedAggregates auditedAggregates) : base(wolverineHttpOptions)
+        public GET_audit_streams_id_state(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime, Xylo.Api.Features.Audit.AuditedAggregates auditedAggregates) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _outboxedSessionFactory = outboxedSessionFactory;

@@ -6,6 +6,7 @@ using System.Linq;
 using Wolverine.Http;
 using Wolverine.Marten.Publishing;
 using Wolverine.Runtime;
+using Xylo.Api.Features.Points;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -17,13 +18,15 @@ namespace Internal.Generated.WolverineHandlers
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
+        private readonly Xylo.Api.Features.Points.EarningRulesCache _earningRulesCache;
 
-        public POST_me_checkins(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public POST_me_checkins(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime, Xylo.Api.Features.Points.EarningRulesCache earningRulesCache) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
+            _earningRulesCache = earningRulesCache;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -36,7 +39,7 @@ namespace Internal.Generated.WolverineHandlers
             Xylo.Api.Operations.Logging.CorrelationIdOnEvents.Before(httpContext, documentSession);
             
             // The actual HTTP request handler execution
-            var result = await Xylo.Api.Features.Points.CheckInEndpoint.Post(httpContext.User, documentSession, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Xylo.Api.Features.Points.CheckInEndpoint.Post(httpContext.User, documentSession, _earningRulesCache, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session

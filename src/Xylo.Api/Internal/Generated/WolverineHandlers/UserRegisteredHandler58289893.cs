@@ -2,6 +2,7 @@
 #pragma warning disable
 using System;
 using Wolverine.Marten.Publishing;
+using Xylo.Api.Features.Points;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -11,11 +12,13 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
+        private readonly Xylo.Api.Features.Points.EarningRulesCache _earningRulesCache;
 
-        public UserRegisteredHandler58289893(System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public UserRegisteredHandler58289893(System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Xylo.Api.Features.Points.EarningRulesCache earningRulesCache)
         {
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
+            _earningRulesCache = earningRulesCache;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
@@ -29,7 +32,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Xylo.Api.Features.Points.SignUpBonusHandler");
             
             // The actual message execution
-            await Xylo.Api.Features.Points.SignUpBonusHandler.Handle(userRegistered, documentSession, _timeProvider, cancellation).ConfigureAwait(false);
+            await Xylo.Api.Features.Points.SignUpBonusHandler.Handle(userRegistered, documentSession, _earningRulesCache, _timeProvider, cancellation).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session
