@@ -49,6 +49,8 @@ public sealed partial class MartenFailureLog(ILogger logger) : IMartenLogger, IM
     public static bool IsConcurrencyFailure(Exception ex) => ex switch
     {
         ConcurrencyException or EventStreamUnexpectedMaxEventIdException => true,
+        // mt_quick_append_events raises MT003 when the stream moved past the version the command decided on.
+        PostgresException { SqlState: "MT003" } => true,
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: { } constraint } =>
             constraint.StartsWith("pk_mt_events", StringComparison.Ordinal) || constraint.StartsWith("pk_mt_streams", StringComparison.Ordinal),
         _ => ex.InnerException is { } inner && IsConcurrencyFailure(inner),

@@ -35,6 +35,29 @@ public sealed class AwardsTests(PointsFixture fixture)
     }
 
     [Fact]
+    public async Task Concurrent_awards_to_one_account_are_each_credited_once_or_refused_never_reported_as_duplicates()
+    {
+        var user = await fixture.SignInWithXAsync();
+        await fixture.Host.WaitForSignUpBonusAsync(user.User.Id);
+
+        // Sixteen different sources at once: most commits lose the append race and are decided again.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
+        {
+            var result = await fixture.Host.Scenario(s =>
+            {
+                s.Post.Json(new AwardEntry(user.User.Id, 1, "concurrent", $"concurrent-{user.User.Id}-{i}")).ToUrl("/points/awards");
+                s.WithRequestHeader("X-Api-Key", PointsFixture.IntegrationKey);
+                s.IgnoreStatusCode();
+            });
+            return result.Context.Response.StatusCode == 200 ? (await result.ReadJsonAsync<AwardResponse>()).Results.Single().Status : "409";
+        }));
+
+        answers.ShouldAllBe(status => status == "awarded" || status == "409", string.Join(", ", answers));
+        var balance = await fixture.Host.BalanceAsync(user);
+        balance.Earned.ShouldBe(100 + answers.Count(status => status == "awarded"), "every award answered as credited is in the account, and nothing else");
+    }
+
+    [Fact]
     public async Task Bad_entries_fail_alone_and_write_nothing_for_themselves()
     {
         var user = await fixture.SignInWithXAsync();

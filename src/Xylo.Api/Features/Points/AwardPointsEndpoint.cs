@@ -35,7 +35,7 @@ public static partial class AwardPointsEndpoint
     /// </summary>
     [WolverinePost("/points/awards"), Authorize(Policy = Policies.Awarder), Idempotent]
     public static async Task<IResult> Post(AwardRequest request, HttpContext http, ClaimsPrincipal caller, IDocumentSession session,
-        EarningRulesCache rules, TimeProvider clock, ILogger<AwardRequest> logger, CancellationToken cancellation)
+        IDocumentStore store, EarningRulesCache rules, TimeProvider clock, ILogger<AwardRequest> logger, CancellationToken cancellation)
     {
         var entries = request.Awards ?? (request.UserId is null && request.Amount is null
             ? []
@@ -50,10 +50,11 @@ public static partial class AwardPointsEndpoint
         var rule = await rules.GetAsync(EarningRule.AdminAwardId, cancellation);
         var results = new AwardResult[entries.Count];
         var batches = (entries.Count + BatchSize - 1) / BatchSize;
+        await using var writer = new RetryingSession(session, store);
         for (var batch = 0; batch < batches; batch++)
         {
             var range = Enumerable.Range(batch * BatchSize, Math.Min(BatchSize, entries.Count - (batch * BatchSize))).ToList();
-            await AwardBatchAsync(session, rule, entries, range, results, requestKey, awardedBy, clock.GetUtcNow(), cancellation);
+            await AwardBatchAsync(writer, rule, entries, range, results, requestKey, awardedBy, clock.GetUtcNow(), cancellation);
             if (batches > 1) LogBatch(logger, batch + 1, batches, entries.Count);
         }
 
@@ -61,12 +62,13 @@ public static partial class AwardPointsEndpoint
             results.Count(r => r.Status == "awarded"), results.Count(r => r.Status == "duplicate"), results.Count(r => r.Status == "failed"), results));
     }
 
-    private static async Task AwardBatchAsync(IDocumentSession session, EarningRule rule, IReadOnlyList<AwardEntry> entries, List<int> range,
+    private static async Task AwardBatchAsync(RetryingSession writer, EarningRule rule, IReadOnlyList<AwardEntry> entries, List<int> range,
         AwardResult[] results, string requestKey, string awardedBy, DateTimeOffset now, CancellationToken cancellation)
     {
         // A concurrent write to one of the batch's accounts fails the whole batch's commit: decide it again (sources keep it idempotent).
         for (var attempt = 1; ; attempt++)
         {
+            var session = writer.Current;
             try
             {
                 // The users and their accounts in one round trip.
@@ -107,8 +109,36 @@ public static partial class AwardPointsEndpoint
             }
             catch (JasperFx.ConcurrencyException) when (attempt < 3)
             {
-                session.EjectAllPendingChanges();
+                await writer.RenewAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// The request's session (Wolverine's: it carries who acts and the correlation id), until a commit fails on a concurrent
+    /// write. Then the batch is decided again on a new session with the same metadata: the failed session still remembers the
+    /// accounts as its own decision had advanced them, so deciding again on it found every award already credited.
+    /// </summary>
+    private sealed class RetryingSession(IDocumentSession request, IDocumentStore store) : IAsyncDisposable
+    {
+        private IDocumentSession? _own;
+
+        public IDocumentSession Current => _own ?? request;
+
+        public async Task RenewAsync()
+        {
+            // Wolverine commits its session after the endpoint: nothing of the failed attempt may remain in it.
+            request.EjectAllPendingChanges();
+            if (_own is not null) await _own.DisposeAsync();
+            _own = store.LightweightSession();
+            _own.CorrelationId = request.CorrelationId;
+            _own.CausationId = request.CausationId;
+            _own.LastModifiedBy = request.LastModifiedBy;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_own is not null) await _own.DisposeAsync();
         }
     }
 
