@@ -86,20 +86,7 @@ public sealed class LedgerAccount
     /// <summary>Appends an accepted decision and moves the in-memory state past it.</summary>
     public void Append(Decision decision)
     {
-        foreach (var e in decision.Events)
-        {
-            State = (State, e) switch
-            {
-                (null, PointsEarned first) => PointsAccount.Create(first),
-                (not null, PointsEarned x) => State.Apply(x),
-                (not null, PointsReserved x) => State.Apply(x),
-                (not null, PointsSpent x) => State.Apply(x),
-                (not null, PointsReleased x) => State.Apply(x),
-                (not null, PointsExpired x) => State.Apply(x),
-                (not null, PointsDeducted x) => State.Apply(x),
-                _ => throw new InvalidOperationException($"{e.GetType().Name} cannot be applied to points account {UserId}"),
-            };
-        }
+        foreach (var e in decision.Events) State = PointsAccount.Evolve(State, e);
 
         _stream.AppendMany(decision.Events);
     }
