@@ -49,7 +49,7 @@ public static class MintSettlement
             logger.LogWarning(e, "Mint {MintId}: the RewardMinted log of request {RequestId} could not be read; settling without its transaction hash", mint.Id, mint.RequestId);
         }
 
-        var settled = MintDecisions.SettleFromChain(mint, tokenId, log?.TxHash, log?.BlockNumber ?? 0, now);
+        var settled = MintDecisions.SettleFromChain(mint, tokenId, log?.TxHash, log?.BlockNumber ?? 0, now).Events;
         stream.AppendMany(settled);
         await ApplyAsync(session, mint, settled, now, cancellation);
         logger.LogWarning("Mint {MintId} was already minted on chain as token {TokenId}: settled from the chain", mint.Id, tokenId);
