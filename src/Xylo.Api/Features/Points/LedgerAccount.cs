@@ -103,10 +103,3 @@ public sealed class LedgerAccount
         _stream.AppendMany(decision.Events);
     }
 }
-
-public static class PointsRules
-{
-    public static async Task<EarningRule> LoadAsync(IQuerySession session, string ruleId, CancellationToken cancellation) =>
-        await session.LoadAsync<EarningRule>(ruleId, cancellation)
-        ?? EarningRule.Defaults.Single(r => r.Id == ruleId);
-}
