@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using JasperFx.Core;
 
 namespace Xylo.Domain.Channels;
 
@@ -15,6 +16,18 @@ public sealed record ChannelVerificationFailed(Guid ClaimId, string ChannelId, G
 public sealed record ChannelClaim(Guid Id, string ChannelId, Guid? VerifiedBy, ImmutableDictionary<Guid, string> PendingCodes)
 {
     public static Guid IdFor(string channelId) => StableId.For("youtube-channel", channelId);
+
+    /// <summary>The one place an event moves a channel claim on.</summary>
+    [JasperFxIgnore]
+    public static ChannelClaim Evolve(ChannelClaim? state, object @event) => (state, @event) switch
+    {
+        (null, ChannelClaimStarted e) => Create(e),
+        (null, _) => throw new InvalidOperationException($"a channel claim stream cannot start with {@event.GetType().Name}"),
+        (_, ChannelClaimStarted e) => state.Apply(e),
+        (_, ChannelVerified e) => state.Apply(e),
+        (_, ChannelVerificationFailed e) => state.Apply(e),
+        _ => throw new InvalidOperationException($"{@event.GetType().Name} cannot be applied to channel claim {state.Id}"),
+    };
 
     public static ChannelClaim Create(ChannelClaimStarted e) =>
         new(e.ClaimId, e.ChannelId, null, ImmutableDictionary<Guid, string>.Empty.Add(e.UserId, e.Code));

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using JasperFx.Core;
 
 namespace Xylo.Domain.Mints;
 
@@ -97,6 +98,25 @@ public sealed record Mint(
     DateTimeOffset? LastSentAt)
 {
     public bool IsTerminal => Status is MintStatus.Confirmed or MintStatus.Failed;
+
+    /// <summary>The one place an event moves a mint on.</summary>
+    [JasperFxIgnore]
+    public static Mint Evolve(Mint? state, object @event) => (state, @event) switch
+    {
+        (null, MintRequested e) => Create(e),
+        (null, _) => throw new InvalidOperationException($"a mint stream cannot start with {@event.GetType().Name}"),
+        (_, MintTransactionSigned e) => state.Apply(e),
+        (_, MintTransactionBroadcast e) => state.Apply(e),
+        (_, MintTransactionReplaced e) => state.Apply(e),
+        (_, MintTransactionMined e) => state.Apply(e),
+        (_, MintTransactionReorged e) => state.Apply(e),
+        (_, MintConfirmed e) => state.Apply(e),
+        (_, MintFailed e) => state.Apply(e),
+        (_, MintDeferred e) => state.Apply(e),
+        (_, MintResumed e) => state.Apply(e),
+        (_, MintNonceTakenElsewhere e) => state.Apply(e),
+        _ => throw new InvalidOperationException($"{@event.GetType().Name} cannot be applied to mint {state.Id}"),
+    };
 
     public static Mint Create(MintRequested e) =>
         new(e.MintId, e.UserId, e.RewardId, e.Wallet, e.MetadataUri, e.Cost, e.RequestId, MintStatus.Queued,

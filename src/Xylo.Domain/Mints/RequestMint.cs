@@ -17,7 +17,7 @@ public static partial class MintDecisions
     /// </summary>
     public static readonly TimeSpan HoldLifetime = TimeSpan.FromDays(3650);
 
-    public static (MintRequestAccepted? Accepted, Rejection? Rejection) Request(
+    public static Decision<MintRequestAccepted> Request(
         RequestMint command, User? user, Reward? reward, PointsAccount? account, DateTimeOffset now)
     {
         if (user is null) return Rejected(RejectionKind.NotFound, "no such user");
@@ -31,12 +31,13 @@ public static partial class MintDecisions
 
         var reserve = PointsDecisions.Reserve(account,
             new ReservePoints(command.UserId, command.MintId, reward.Cost, $"mint:{command.MintId}", now + HoldLifetime), now);
-        if (reserve.Rejection is { } refused) return (null, refused);
+        if (reserve.Rejection is { } refused) return Decision<MintRequestAccepted>.Refused(refused);
         if (reserve.Events.SingleOrDefault() is not PointsReserved hold) return Rejected(RejectionKind.Conflict, $"mint {command.MintId} was already requested");
 
         var requested = new MintRequested(command.MintId, command.UserId, reward.Id, user.Wallet, reward.MetadataUri, reward.Cost,
             RequestIdFor(command.MintId), now);
-        return (new MintRequestAccepted(requested, hold, new RewardSupplyClaimed(reward.Id, command.MintId, now)), null);
+        var claim = new RewardSupplyClaimed(reward.Id, command.MintId, now);
+        return Decision<MintRequestAccepted>.Accept(new MintRequestAccepted(requested, hold, claim), requested, hold, claim);
     }
 
     /// <summary>The contract's request id: the mint id's 16 bytes, left-padded to bytes32, so a chain log names its mint.</summary>
@@ -48,5 +49,5 @@ public static partial class MintDecisions
             ? id
             : null;
 
-    private static (MintRequestAccepted?, Rejection?) Rejected(RejectionKind kind, string message) => (null, new Rejection(kind, message));
+    private static Decision<MintRequestAccepted> Rejected(RejectionKind kind, string message) => Decision<MintRequestAccepted>.Reject(kind, message);
 }

@@ -18,34 +18,34 @@ public abstract record MintPreflight
 
 public static partial class MintDecisions
 {
-    public static IReadOnlyList<object> Defer(Mint mint, string reason, DateTimeOffset now) =>
-        mint.Status is MintStatus.Queued ? [new MintDeferred(mint.Id, reason, now)] : [];
+    public static Decision Defer(Mint mint, string reason, DateTimeOffset now) =>
+        mint.Status is MintStatus.Queued ? Decision.Accept(new MintDeferred(mint.Id, reason, now)) : Decision.Accept();
 
-    public static IReadOnlyList<object> Fail(Mint mint, string reason, DateTimeOffset now) =>
-        mint.IsTerminal ? [] : [new MintFailed(mint.Id, mint.UserId, reason, now)];
+    public static Decision Fail(Mint mint, string reason, DateTimeOffset now) =>
+        mint.IsTerminal ? Decision.Accept() : Decision.Accept(new MintFailed(mint.Id, mint.UserId, reason, now));
 
-    public static IReadOnlyList<object> Sign(Mint mint, SignedMintTransaction tx, DateTimeOffset now) =>
+    public static Decision Sign(Mint mint, SignedMintTransaction tx, DateTimeOffset now) =>
         mint.Status is MintStatus.Queued
-            ? [new MintTransactionSigned(mint.Id, tx.Signer, tx.Nonce, tx.TxHash, tx.RawTransaction, tx.GasLimit, tx.MaxFeePerGas, tx.MaxPriorityFeePerGas, now)]
-            : [];
+            ? Decision.Accept(new MintTransactionSigned(mint.Id, tx.Signer, tx.Nonce, tx.TxHash, tx.RawTransaction, tx.GasLimit, tx.MaxFeePerGas, tx.MaxPriorityFeePerGas, now))
+            : Decision.Accept();
 
-    public static IReadOnlyList<object> Broadcast(Mint mint, DateTimeOffset now) =>
-        mint.Status is MintStatus.Signed && mint.TxHash is { } hash ? [new MintTransactionBroadcast(mint.Id, hash, now)] : [];
+    public static Decision Broadcast(Mint mint, DateTimeOffset now) =>
+        mint.Status is MintStatus.Signed && mint.TxHash is { } hash ? Decision.Accept(new MintTransactionBroadcast(mint.Id, hash, now)) : Decision.Accept();
 
-    public static IReadOnlyList<object> Replace(Mint mint, SignedMintTransaction tx, DateTimeOffset now)
+    public static Decision Replace(Mint mint, SignedMintTransaction tx, DateTimeOffset now)
     {
-        if (mint.Status is not MintStatus.Broadcast || mint.Mined is not null || mint.TxHash is not { } previous) return [];
+        if (mint.Status is not MintStatus.Broadcast || mint.Mined is not null || mint.TxHash is not { } previous) return Decision.Accept();
         if (tx.Nonce != mint.Nonce) throw new ArgumentException($"mint {mint.Id}: a replacement must reuse nonce {mint.Nonce}, not {tx.Nonce}", nameof(tx));
 
-        return [new MintTransactionReplaced(mint.Id, tx.Nonce, previous, tx.TxHash, tx.RawTransaction, tx.MaxFeePerGas, tx.MaxPriorityFeePerGas, now)];
+        return Decision.Accept(new MintTransactionReplaced(mint.Id, tx.Nonce, previous, tx.TxHash, tx.RawTransaction, tx.MaxFeePerGas, tx.MaxPriorityFeePerGas, now));
     }
 
     /// <summary>The chain holds a token for the request already (the record of sending it was lost, e.g. a restore): take the chain's word.</summary>
-    public static IReadOnlyList<object> SettleFromChain(Mint mint, long tokenId, string? txHash, long blockNumber, DateTimeOffset now) =>
-        mint.IsTerminal ? [] : [new MintConfirmed(mint.Id, mint.UserId, tokenId, txHash, blockNumber, mint.RequestedAt, now)];
+    public static Decision SettleFromChain(Mint mint, long tokenId, string? txHash, long blockNumber, DateTimeOffset now) =>
+        mint.IsTerminal ? Decision.Accept() : Decision.Accept(new MintConfirmed(mint.Id, mint.UserId, tokenId, txHash, blockNumber, mint.RequestedAt, now));
 
-    public static IReadOnlyList<object> Resume(Mint mint, DateTimeOffset now) =>
-        mint.Status is MintStatus.Deferred ? [new MintResumed(mint.Id, now)] : [];
+    public static Decision Resume(Mint mint, DateTimeOffset now) =>
+        mint.Status is MintStatus.Deferred ? Decision.Accept(new MintResumed(mint.Id, now)) : Decision.Accept();
 
     /// <summary>
     /// Fees for a replacement: at least <paramref name="bumpPercent"/> above the stuck transaction (nodes refuse

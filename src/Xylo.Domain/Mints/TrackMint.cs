@@ -28,28 +28,28 @@ public static partial class MintDecisions
     /// One look at the chain for a broadcast mint. <paramref name="safeBlock"/> is the highest block
     /// taken as final (latest − depth + 1, or the chain's finalized block); <paramref name="safeNonce"/> is the
     /// signer's transaction count at that block, looked up only when no receipt exists and the mint
-    /// <see cref="IsOverdue">is overdue</see>.
+    /// <see cref="IsOverdue">is overdue</see>. The value is what to do next.
     /// </summary>
-    public static (IReadOnlyList<object> Events, TrackOutcome Next) Track(
+    public static Decision<TrackOutcome> Track(
         Mint mint, ReceiptSeen? receipt, long safeBlock, TimeSpan stuckAfter, DateTimeOffset now, long? safeNonce = null)
     {
-        if (mint.Status != MintStatus.Broadcast) return ([], TrackOutcome.Stop);
+        if (mint.Status != MintStatus.Broadcast) return Next(TrackOutcome.Stop);
 
         if (receipt is null)
         {
             if (mint.Mined is { } gone)
             {
-                return ([new MintTransactionReorged(mint.Id, gone.TxHash, gone.BlockNumber, gone.BlockHash, now)], TrackOutcome.Rebroadcast);
+                return Next(TrackOutcome.Rebroadcast, new MintTransactionReorged(mint.Id, gone.TxHash, gone.BlockNumber, gone.BlockHash, now));
             }
 
-            if (!IsOverdue(mint, stuckAfter, now)) return ([], TrackOutcome.Wait);
+            if (!IsOverdue(mint, stuckAfter, now)) return Next(TrackOutcome.Wait);
 
             // The nonce is used at a final block, yet none of the mint's transactions has a receipt: another
             // transaction took it, and none of ours can ever be mined. A new nonce is safe: the contract refuses a
             // second token for the request id, and signing first looks for one already minted.
             return safeNonce > mint.Nonce
-                ? ([new MintNonceTakenElsewhere(mint.Id, mint.Signer!, mint.Nonce!.Value, safeBlock, now)], TrackOutcome.Resign)
-                : ([], TrackOutcome.Replace);
+                ? Next(TrackOutcome.Resign, new MintNonceTakenElsewhere(mint.Id, mint.Signer!, mint.Nonce!.Value, safeBlock, now))
+                : Next(TrackOutcome.Replace);
         }
 
         var events = new List<object>();
@@ -59,18 +59,18 @@ public static partial class MintDecisions
             events.Add(new MintTransactionMined(mint.Id, receipt.TxHash, receipt.BlockNumber, receipt.BlockHash, now));
         }
 
-        if (receipt.BlockNumber > safeBlock) return (events, TrackOutcome.Wait);
+        if (receipt.BlockNumber > safeBlock) return Next(TrackOutcome.Wait, [.. events]);
 
         if (!receipt.Succeeded)
         {
             if (receipt.PausedAtBlock)
             {
                 events.Add(new MintDeferred(mint.Id, $"the rewards contract was paused when {receipt.TxHash} was mined", now));
-                return (events, TrackOutcome.Deferred);
+                return Next(TrackOutcome.Deferred, [.. events]);
             }
 
             events.Add(new MintFailed(mint.Id, mint.UserId, $"transaction {receipt.TxHash} reverted: {receipt.RevertReason ?? "no reason given"}", now));
-            return (events, TrackOutcome.Failed);
+            return Next(TrackOutcome.Failed, [.. events]);
         }
 
         if (receipt.TokenId is not { } tokenId)
@@ -79,6 +79,8 @@ public static partial class MintDecisions
         }
 
         events.Add(new MintConfirmed(mint.Id, mint.UserId, tokenId, receipt.TxHash, receipt.BlockNumber, mint.RequestedAt, now));
-        return (events, TrackOutcome.Confirmed);
+        return Next(TrackOutcome.Confirmed, [.. events]);
     }
+
+    private static Decision<TrackOutcome> Next(TrackOutcome next, params object[] events) => Decision<TrackOutcome>.Accept(next, events);
 }

@@ -10,10 +10,10 @@ public static partial class PointsDecisions
     {
         EnsureSameUser(account, command.UserId);
         var invalid = InvalidAmount(command.Amount)
-            ?? MissingReason(command.Reason)
+            ?? TextLimits.MissingReason(command.Reason)
             ?? MissingKey("deductedBy", command.DeductedBy)
             ?? MissingKey("source", command.Source);
-        if (invalid is not null) return Reject(invalid);
+        if (invalid is not null) return Decision.Reject(invalid);
 
         if (account?.Sources.Contains(command.Source) == true) return Decision.Accept();
 

@@ -11,12 +11,12 @@ public static partial class PointsDecisions
         EnsureSameUser(account, command.UserId);
         if ((InvalidAmount(command.Amount) ?? MissingKey("rule", command.Rule) ?? MissingKey("source", command.Source)) is { } invalid)
         {
-            return Reject(invalid);
+            return Decision.Reject(invalid);
         }
 
-        if (command.Reason is { Length: > MaxReasonLength } || command.AwardedBy is { Length: > MaxKeyLength })
+        if (command.Reason is { Length: > TextLimits.MaxReasonLength } || command.AwardedBy is { Length: > MaxKeyLength })
         {
-            return Decision.Reject(RejectionKind.Invalid, $"reason must be at most {MaxReasonLength} characters, awardedBy at most {MaxKeyLength}");
+            return Decision.Reject(RejectionKind.Invalid, $"reason must be at most {TextLimits.MaxReasonLength} characters, awardedBy at most {MaxKeyLength}");
         }
 
         // Before the expiry check: a redelivery after the points' expiry must still be a harmless no-op.

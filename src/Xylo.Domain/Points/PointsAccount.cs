@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using JasperFx.Core;
 
 namespace Xylo.Domain.Points;
 
@@ -64,6 +65,21 @@ public sealed record PointsAccount(
 
     /// <summary>What can be reserved at <paramref name="now"/>: lots past their expiry are about to be expired.</summary>
     public long AvailableAt(DateTimeOffset now) => Lots.Where(lot => !lot.IsExpiredAt(now)).Sum(lot => lot.Remaining);
+
+    /// <summary>The one place an event moves a points account on; the stream opens with its first <see cref="PointsEarned"/>.</summary>
+    [JasperFxIgnore]
+    public static PointsAccount Evolve(PointsAccount? state, object @event) => (state, @event) switch
+    {
+        (null, PointsEarned e) => Create(e),
+        (null, _) => throw new InvalidOperationException($"a points stream cannot start with {@event.GetType().Name}"),
+        (_, PointsEarned e) => state.Apply(e),
+        (_, PointsReserved e) => state.Apply(e),
+        (_, PointsSpent e) => state.Apply(e),
+        (_, PointsReleased e) => state.Apply(e),
+        (_, PointsExpired e) => state.Apply(e),
+        (_, PointsDeducted e) => state.Apply(e),
+        _ => throw new InvalidOperationException($"{@event.GetType().Name} cannot be applied to points account {state.Id}"),
+    };
 
     public static PointsAccount Create(PointsEarned e) =>
         new PointsAccount(e.UserId, [], ImmutableDictionary<Guid, Hold>.Empty, [], 0, 0, 0).Apply(e);

@@ -12,8 +12,6 @@ public static partial class PointsDecisions
     /// <summary>Rules, sources and purposes are keys kept in the stream for ever; reasons are free text.</summary>
     public const int MaxKeyLength = 200;
 
-    public const int MaxReasonLength = 500;
-
     private static Rejection? InvalidAmount(long amount) =>
         amount is < 1 or > MaxSingleAmount
             ? new Rejection(RejectionKind.Invalid, $"amount must be between 1 and {MaxSingleAmount}")
@@ -23,13 +21,6 @@ public static partial class PointsDecisions
         string.IsNullOrWhiteSpace(value) || value.Length > MaxKeyLength
             ? new Rejection(RejectionKind.Invalid, $"{name} is required (at most {MaxKeyLength} characters)")
             : null;
-
-    private static Rejection? MissingReason(string? reason) =>
-        string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonLength
-            ? new Rejection(RejectionKind.Invalid, $"reason is required (at most {MaxReasonLength} characters)")
-            : null;
-
-    private static Decision Reject(Rejection rejection) => new([], rejection);
 
     private static void EnsureSameUser(PointsAccount? account, Guid userId)
     {

@@ -8,7 +8,7 @@ public static partial class PointsDecisions
     public static Decision Reserve(PointsAccount? account, ReservePoints command, DateTimeOffset now)
     {
         EnsureSameUser(account, command.UserId);
-        if ((InvalidAmount(command.Amount) ?? MissingKey("purpose", command.Purpose)) is { } invalid) return Reject(invalid);
+        if ((InvalidAmount(command.Amount) ?? MissingKey("purpose", command.Purpose)) is { } invalid) return Decision.Reject(invalid);
 
         if (account?.Holds.GetValueOrDefault(command.HoldId) is { } existing)
         {

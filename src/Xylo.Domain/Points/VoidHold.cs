@@ -8,7 +8,7 @@ public static partial class PointsDecisions
     public static Decision Void(PointsAccount? account, VoidHold command, DateTimeOffset now)
     {
         EnsureSameUser(account, command.UserId);
-        if (MissingReason(command.Reason) is { } invalid) return Reject(invalid);
+        if (TextLimits.MissingReason(command.Reason) is { } invalid) return Decision.Reject(invalid);
 
         if (account?.Holds.GetValueOrDefault(command.HoldId) is not { } hold)
         {

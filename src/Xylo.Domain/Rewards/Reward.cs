@@ -1,3 +1,5 @@
+using JasperFx.Core;
+
 namespace Xylo.Domain.Rewards;
 
 public sealed record RewardCreated(
@@ -37,6 +39,18 @@ public sealed record Reward(
 {
     /// <summary>Units not yet claimed by a live mint; null when the supply is unlimited.</summary>
     public int? Remaining => Supply - Claimed;
+
+    /// <summary>The one place an event moves a reward on.</summary>
+    [JasperFxIgnore]
+    public static Reward Evolve(Reward? state, object @event) => (state, @event) switch
+    {
+        (null, RewardCreated e) => Create(e),
+        (null, _) => throw new InvalidOperationException($"a reward stream cannot start with {@event.GetType().Name}"),
+        (_, RewardRetired e) => state.Apply(e),
+        (_, RewardSupplyClaimed e) => state.Apply(e),
+        (_, RewardSupplyReturned e) => state.Apply(e),
+        _ => throw new InvalidOperationException($"{@event.GetType().Name} cannot be applied to reward {state.Id}"),
+    };
 
     public static Reward Create(RewardCreated e) =>
         new(e.RewardId, e.Name, e.MetadataUri, e.Cost, e.Supply, e.AvailableFrom, e.AvailableUntil, 0, false);

@@ -3,12 +3,15 @@ namespace Xylo.Domain.Users;
 /// <param name="XUsername">Set when the provider is X.</param>
 public sealed record RegisterUser(Guid UserId, string Provider, string Subject, string Handle, string? XUsername);
 
+/// <summary>A first sign-in's events: the login stream's claim and the new user's stream.</summary>
+public sealed record Registration(ExternalLoginClaimed Login, IReadOnlyList<object> UserEvents);
+
 public static class RegisterUserDecision
 {
     public const int MaxHandleLength = 64;
 
-    /// <summary>The events of a first sign-in: the login stream's claim and the new user's stream.</summary>
-    public static (ExternalLoginClaimed Login, IReadOnlyList<object> User) Decide(RegisterUser command, DateTimeOffset now)
+    /// <summary>A first sign-in always registers: the provider has vouched for the identity.</summary>
+    public static Decision<Registration> Decide(RegisterUser command, DateTimeOffset now)
     {
         var handle = command.Handle.Trim();
         if (handle.Length > MaxHandleLength) handle = handle[..MaxHandleLength];
@@ -20,6 +23,7 @@ public static class RegisterUserDecision
             userEvents.Add(new XAccountLinked(command.UserId, command.Subject, command.XUsername ?? handle, now));
         }
 
-        return (new ExternalLoginClaimed(loginId, command.Provider, command.Subject, command.UserId, now), userEvents);
+        var claimed = new ExternalLoginClaimed(loginId, command.Provider, command.Subject, command.UserId, now);
+        return Decision<Registration>.Accept(new Registration(claimed, userEvents), [claimed, .. userEvents]);
     }
 }

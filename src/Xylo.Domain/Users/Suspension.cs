@@ -6,14 +6,9 @@ public sealed record ReinstateUser(Guid UserId, string ReinstatedBy);
 
 public static class Suspension
 {
-    public const int MaxReasonLength = 500;
-
     public static Decision Decide(User user, SuspendUser command, DateTimeOffset now)
     {
-        if (string.IsNullOrWhiteSpace(command.Reason) || command.Reason.Length > MaxReasonLength)
-        {
-            return Decision.Reject(RejectionKind.Invalid, $"reason is required (at most {MaxReasonLength} characters)");
-        }
+        if (TextLimits.MissingReason(command.Reason) is { } invalid) return Decision.Reject(invalid);
 
         if (command.SuspendedBy == user.Id.ToString())
         {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using JasperFx.Core;
 
 namespace Xylo.Domain.Users;
 
@@ -21,6 +22,22 @@ public sealed record UserReinstated(Guid UserId, string ReinstatedBy, DateTimeOf
 /// <summary>The write-side state of one user: only what decisions need.</summary>
 public sealed record User(Guid Id, string Handle, string? XUserId, string? Wallet, ImmutableSortedSet<string> Roles, bool Suspended)
 {
+    /// <summary>The one place an event moves a user on.</summary>
+    [JasperFxIgnore]
+    public static User Evolve(User? state, object @event) => (state, @event) switch
+    {
+        (null, UserRegistered e) => Create(e),
+        (null, _) => throw new InvalidOperationException($"a user stream cannot start with {@event.GetType().Name}"),
+        (_, XAccountLinked e) => state.Apply(e),
+        (_, WalletLinked e) => state.Apply(e),
+        (_, WalletUnlinked e) => state.Apply(e),
+        (_, RoleGranted e) => state.Apply(e),
+        (_, RoleRevoked e) => state.Apply(e),
+        (_, UserSuspended e) => state.Apply(e),
+        (_, UserReinstated e) => state.Apply(e),
+        _ => throw new InvalidOperationException($"{@event.GetType().Name} cannot be applied to user {state.Id}"),
+    };
+
     public static User Create(UserRegistered e) => new(e.UserId, e.Handle, null, null, [Users.Roles.User], false);
 
     public User Apply(XAccountLinked e) => this with { XUserId = e.XUserId };

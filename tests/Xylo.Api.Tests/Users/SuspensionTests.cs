@@ -67,4 +67,22 @@ public sealed class SuspensionTests(DevelopmentFixture fixture)
             s.StatusCodeShouldBe(400);
         });
     }
+
+    [Fact]
+    public async Task Suspending_an_unknown_user_is_404_naming_it()
+    {
+        var admin = await fixture.Host.DevSignInAsync(roles: ["admin"]);
+        var nobody = Guid.CreateVersion7();
+
+        var result = await fixture.Host.Scenario(s =>
+        {
+            s.Post.Json(new SuspendRequest("spam")).ToUrl($"/admin/users/{nobody}/suspension");
+            s.WithBearer(admin);
+            s.StatusCodeShouldBe(404);
+        });
+
+        var problem = await result.ReadAsJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>();
+        Assert.Equal($"user {nobody} does not exist", problem!.Detail);
+        Assert.Equal("Not Found", problem.Title);
+    }
 }

@@ -20,6 +20,8 @@ public sealed class MintDecisionsTests
     private static Reward Offer(long cost = 30, int? supply = 10, int claimed = 0, bool retired = false) =>
         new(RewardId, "Badge", "ipfs://badge", cost, supply, null, null, claimed, retired);
 
+    private static (IReadOnlyList<object> Events, TrackOutcome Next) Tracked(Decision<TrackOutcome> decision) => (decision.Events, decision.Value);
+
     private static PointsAccount Points(long amount) =>
         PointsAccount.Create(new PointsEarned(UserId, Guid.CreateVersion7(), amount, "signup", "signup", null, null, Now.AddDays(-1), null));
 
@@ -66,7 +68,7 @@ public sealed class MintDecisionsTests
     [Fact]
     public void A_receipt_below_the_safe_block_is_recorded_as_mined_and_waited_on()
     {
-        var (events, next) = MintDecisions.Track(Broadcast(), new ReceiptSeen("0xaaa", true, 10, "0xb10", 5, false, null), safeBlock: 9, TimeSpan.FromMinutes(1), Now);
+        var (events, next) = Tracked(MintDecisions.Track(Broadcast(), new ReceiptSeen("0xaaa", true, 10, "0xb10", 5, false, null), safeBlock: 9, TimeSpan.FromMinutes(1), Now));
 
         next.ShouldBe(TrackOutcome.Wait);
         events.ShouldHaveSingleItem().ShouldBeOfType<MintTransactionMined>().BlockNumber.ShouldBe(10);
@@ -77,7 +79,7 @@ public sealed class MintDecisionsTests
     {
         var mint = Broadcast(new MinedIn("0xaaa", 10, "0xb10"));
 
-        var (events, next) = MintDecisions.Track(mint, new ReceiptSeen("0xaaa", true, 10, "0xb10", 5, false, null), safeBlock: 10, TimeSpan.FromMinutes(1), Now);
+        var (events, next) = Tracked(MintDecisions.Track(mint, new ReceiptSeen("0xaaa", true, 10, "0xb10", 5, false, null), safeBlock: 10, TimeSpan.FromMinutes(1), Now));
 
         next.ShouldBe(TrackOutcome.Confirmed);
         events.ShouldHaveSingleItem().ShouldBe(new MintConfirmed(MintId, UserId, 5, "0xaaa", 10, Now, Now));
@@ -88,7 +90,7 @@ public sealed class MintDecisionsTests
     {
         var mint = Broadcast(new MinedIn("0xaaa", 10, "0xb10"));
 
-        var (events, next) = MintDecisions.Track(mint, receipt: null, safeBlock: 9, TimeSpan.FromMinutes(1), Now);
+        var (events, next) = Tracked(MintDecisions.Track(mint, receipt: null, safeBlock: 9, TimeSpan.FromMinutes(1), Now));
 
         next.ShouldBe(TrackOutcome.Rebroadcast);
         events.ShouldHaveSingleItem().ShouldBe(new MintTransactionReorged(MintId, "0xaaa", 10, "0xb10", Now));
@@ -100,7 +102,7 @@ public sealed class MintDecisionsTests
     {
         var mint = Broadcast(new MinedIn("0xaaa", 10, "0xb10"));
 
-        var (events, next) = MintDecisions.Track(mint, new ReceiptSeen("0xaaa", true, 11, "0xb11", 5, false, null), safeBlock: 10, TimeSpan.FromMinutes(1), Now);
+        var (events, next) = Tracked(MintDecisions.Track(mint, new ReceiptSeen("0xaaa", true, 11, "0xb11", 5, false, null), safeBlock: 10, TimeSpan.FromMinutes(1), Now));
 
         next.ShouldBe(TrackOutcome.Wait);
         events.Select(e => e.GetType()).ShouldBe([typeof(MintTransactionReorged), typeof(MintTransactionMined)]);
@@ -111,15 +113,15 @@ public sealed class MintDecisionsTests
     {
         var reverted = new ReceiptSeen("0xaaa", false, 10, "0xb10", null, false, "status 0");
 
-        MintDecisions.Track(Broadcast(), reverted, 10, TimeSpan.FromMinutes(1), Now).Next.ShouldBe(TrackOutcome.Failed);
-        MintDecisions.Track(Broadcast(), reverted with { PausedAtBlock = true }, 10, TimeSpan.FromMinutes(1), Now).Next.ShouldBe(TrackOutcome.Deferred);
+        MintDecisions.Track(Broadcast(), reverted, 10, TimeSpan.FromMinutes(1), Now).Value.ShouldBe(TrackOutcome.Failed);
+        MintDecisions.Track(Broadcast(), reverted with { PausedAtBlock = true }, 10, TimeSpan.FromMinutes(1), Now).Value.ShouldBe(TrackOutcome.Deferred);
     }
 
     [Fact]
     public void A_transaction_not_mined_in_time_is_replaced_and_not_before()
     {
-        MintDecisions.Track(Broadcast(sentAt: Now.AddSeconds(-30)), null, 9, TimeSpan.FromMinutes(1), Now).Next.ShouldBe(TrackOutcome.Wait);
-        MintDecisions.Track(Broadcast(sentAt: Now.AddSeconds(-61)), null, 9, TimeSpan.FromMinutes(1), Now).Next.ShouldBe(TrackOutcome.Replace);
+        MintDecisions.Track(Broadcast(sentAt: Now.AddSeconds(-30)), null, 9, TimeSpan.FromMinutes(1), Now).Value.ShouldBe(TrackOutcome.Wait);
+        MintDecisions.Track(Broadcast(sentAt: Now.AddSeconds(-61)), null, 9, TimeSpan.FromMinutes(1), Now).Value.ShouldBe(TrackOutcome.Replace);
     }
 
     [Fact]
@@ -131,7 +133,7 @@ public sealed class MintDecisionsTests
         MintDecisions.IsOverdue(Broadcast(new MinedIn("0xaaa", 10, "0xb10"), Now.AddSeconds(-61)), TimeSpan.FromMinutes(1), Now).ShouldBeFalse("mined is not overdue");
 
         // Nonce 7: the signer's count at the safe block is 8, so 7 is used there, by none of the mint's transactions.
-        var (events, next) = MintDecisions.Track(overdue, receipt: null, safeBlock: 9, TimeSpan.FromMinutes(1), Now, safeNonce: 8);
+        var (events, next) = Tracked(MintDecisions.Track(overdue, receipt: null, safeBlock: 9, TimeSpan.FromMinutes(1), Now, safeNonce: 8));
         next.ShouldBe(TrackOutcome.Resign);
         var taken = events.ShouldHaveSingleItem().ShouldBeOfType<MintNonceTakenElsewhere>();
         taken.ShouldBe(new MintNonceTakenElsewhere(MintId, "0xsigner", 7, 9, Now));
@@ -140,7 +142,7 @@ public sealed class MintDecisionsTests
         unsigned.Nonce.ShouldBeNull();
         unsigned.TxHashes.ShouldBeEmpty();
 
-        MintDecisions.Track(overdue, receipt: null, safeBlock: 9, TimeSpan.FromMinutes(1), Now, safeNonce: 7).Next.ShouldBe(TrackOutcome.Replace, "nonce 7 is still free");
+        MintDecisions.Track(overdue, receipt: null, safeBlock: 9, TimeSpan.FromMinutes(1), Now, safeNonce: 7).Value.ShouldBe(TrackOutcome.Replace, "nonce 7 is still free");
     }
 
     [Fact]
@@ -152,7 +154,7 @@ public sealed class MintDecisionsTests
         priority.ShouldBe(3);
         MintDecisions.BumpedFees(mint, 10, 1, 20, cap: 55).MaxFee.ShouldBe(55);
 
-        var replaced = MintDecisions.Replace(mint, new SignedMintTransaction("0xsigner", 7, "0xbbb", "0xraw2", 100_000, maxFee, priority), Now)
+        var replaced = MintDecisions.Replace(mint, new SignedMintTransaction("0xsigner", 7, "0xbbb", "0xraw2", 100_000, maxFee, priority), Now).Events
             .ShouldHaveSingleItem().ShouldBeOfType<MintTransactionReplaced>();
         mint.Apply(replaced).TxHashes.ShouldBe(["0xaaa", "0xbbb"]);
         Should.Throw<ArgumentException>(() => MintDecisions.Replace(mint, new SignedMintTransaction("0xsigner", 8, "0xccc", "0xraw3", 1, 1, 1), Now));
@@ -163,10 +165,10 @@ public sealed class MintDecisionsTests
     {
         var confirmed = Broadcast().Apply(new MintConfirmed(MintId, UserId, 5, "0xaaa", 10, Now, Now));
 
-        MintDecisions.Sign(confirmed, new SignedMintTransaction("0xsigner", 8, "0xccc", "0xraw", 1, 1, 1), Now).ShouldBeEmpty();
-        MintDecisions.Broadcast(confirmed, Now).ShouldBeEmpty();
-        MintDecisions.Fail(confirmed, "late", Now).ShouldBeEmpty();
-        MintDecisions.Track(confirmed, null, 10, TimeSpan.Zero, Now).Next.ShouldBe(TrackOutcome.Stop);
-        MintDecisions.SettleFromChain(confirmed, 5, null, 0, Now).ShouldBeEmpty();
+        MintDecisions.Sign(confirmed, new SignedMintTransaction("0xsigner", 8, "0xccc", "0xraw", 1, 1, 1), Now).Events.ShouldBeEmpty();
+        MintDecisions.Broadcast(confirmed, Now).Events.ShouldBeEmpty();
+        MintDecisions.Fail(confirmed, "late", Now).Events.ShouldBeEmpty();
+        MintDecisions.Track(confirmed, null, 10, TimeSpan.Zero, Now).Value.ShouldBe(TrackOutcome.Stop);
+        MintDecisions.SettleFromChain(confirmed, 5, null, 0, Now).Events.ShouldBeEmpty();
     }
 }

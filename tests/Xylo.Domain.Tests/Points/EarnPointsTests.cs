@@ -107,7 +107,7 @@ public sealed class EarnPointsTests
     [Fact]
     public void Reason_and_awarder_longer_than_their_limits_are_invalid()
     {
-        var longReason = Earn(Guid.CreateVersion7(), 10) with { Reason = new string('r', PointsDecisions.MaxReasonLength + 1) };
+        var longReason = Earn(Guid.CreateVersion7(), 10) with { Reason = new string('r', TextLimits.MaxReasonLength + 1) };
         var longAwarder = Earn(Guid.CreateVersion7(), 10) with { AwardedBy = new string('a', PointsDecisions.MaxKeyLength + 1) };
 
         PointsDecisions.Earn(null, longReason, Given.Now).Rejection!.Kind.ShouldBe(RejectionKind.Invalid);

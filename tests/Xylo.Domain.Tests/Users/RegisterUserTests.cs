@@ -10,7 +10,7 @@ public sealed class RegisterUserTests
     {
         var userId = Guid.CreateVersion7();
 
-        var (login, events) = RegisterUserDecision.Decide(new RegisterUser(userId, ExternalLogin.X, "12345", "Fan Name", "fan"), Given.Now);
+        var (login, events) = RegisterUserDecision.Decide(new RegisterUser(userId, ExternalLogin.X, "12345", "Fan Name", "fan"), Given.Now).Value!;
 
         login.ShouldBe(new ExternalLoginClaimed(ExternalLogin.IdFor("x", "12345"), "x", "12345", userId, Given.Now));
         events.ShouldBe([
@@ -24,7 +24,7 @@ public sealed class RegisterUserTests
     {
         var userId = Guid.CreateVersion7();
 
-        var (_, events) = RegisterUserDecision.Decide(new RegisterUser(userId, ExternalLogin.Development, "alice", "alice", null), Given.Now);
+        var (_, events) = RegisterUserDecision.Decide(new RegisterUser(userId, ExternalLogin.Development, "alice", "alice", null), Given.Now).Value!;
 
         events.ShouldBe([new UserRegistered(userId, "alice", "dev", Given.Now)]);
     }

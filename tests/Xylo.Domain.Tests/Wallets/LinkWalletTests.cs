@@ -16,8 +16,8 @@ public sealed class LinkWalletTests
 
         var decision = LinkWalletDecision.Decide(user, null, new LinkWallet(user.Id, Address, 80002), Given.Now);
 
-        decision.UserEvents.ShouldBe([new WalletLinked(user.Id, Address, 80002, Given.Now)]);
-        decision.WalletEvents.ShouldBe([new WalletClaimed(WalletOwnership.IdFor(Address), Address, user.Id, Given.Now)]);
+        decision.Value!.UserEvents.ShouldBe([new WalletLinked(user.Id, Address, 80002, Given.Now)]);
+        decision.Value!.WalletEvents.ShouldBe([new WalletClaimed(WalletOwnership.IdFor(Address), Address, user.Id, Given.Now)]);
     }
 
     [Fact]
@@ -50,8 +50,8 @@ public sealed class LinkWalletTests
         var decision = LinkWalletDecision.Decide(user, wallet, new LinkWallet(id, Address.ToLowerInvariant(), 80002), Given.Now);
 
         decision.Rejection.ShouldBeNull();
-        decision.UserEvents.ShouldBeEmpty();
-        decision.WalletEvents.ShouldBeEmpty();
+        decision.Value!.UserEvents.ShouldBeEmpty();
+        decision.Value!.WalletEvents.ShouldBeEmpty();
     }
 
     [Fact]
@@ -80,8 +80,8 @@ public sealed class LinkWalletTests
 
         var decision = LinkWalletDecision.Decide(user, new UnlinkWallet(id), Given.Now);
 
-        decision.UserEvents.ShouldBe([new WalletUnlinked(id, Address, Given.Now)]);
-        decision.WalletEvents.ShouldBe([new WalletReleased(WalletOwnership.IdFor(Address), Address, id, Given.Now)]);
+        decision.Value!.UserEvents.ShouldBe([new WalletUnlinked(id, Address, Given.Now)]);
+        decision.Value!.WalletEvents.ShouldBe([new WalletReleased(WalletOwnership.IdFor(Address), Address, id, Given.Now)]);
     }
 
     [Fact]

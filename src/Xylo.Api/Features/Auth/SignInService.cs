@@ -52,7 +52,7 @@ public sealed partial class SignInService(IDocumentStore store, IMartenOutbox ou
         {
             var userId = Guid.CreateVersion7();
             var (claimed, registration) = RegisterUserDecision.Decide(
-                new RegisterUser(userId, identity.Provider, identity.Subject, identity.Handle, identity.XUsername), now);
+                new RegisterUser(userId, identity.Provider, identity.Subject, identity.Handle, identity.XUsername), now).Value!;
             user = User.Create((UserRegistered)registration[0]);
             var userEvents = registration.ToList();
             userEvents.AddRange(GrantRoles(ref user, roles, now));

@@ -21,7 +21,7 @@ public static class BroadcastMintHandler
         }
 
         var now = clock.GetUtcNow();
-        stream.AppendMany(MintDecisions.Broadcast(mint, now));
+        stream.AppendMany(MintDecisions.Broadcast(mint, now).Events);
         // A new tracking loop: one still running for an earlier send of this mint ends at its next look.
         return [MintTracking.Start(session, mint.Id, now).DelayedFor(TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds))];
     }

@@ -3,12 +3,8 @@ using JasperFx.Events;
 using Nethereum.JsonRpc.Client;
 using Xylo.Api.Chain;
 using Xylo.Api.External.Slack;
-using Xylo.Api.Features.Points;
-using Xylo.Api.Features.Rewards;
 using Xylo.Domain;
 using Xylo.Domain.Mints;
-using Xylo.Domain.Points;
-using Xylo.Domain.Rewards;
 
 namespace Xylo.Api.Features.Mints;
 
@@ -20,22 +16,18 @@ public static class MintSettlement
 {
     public static async Task ApplyAsync(IDocumentSession session, Mint mint, IReadOnlyList<object> events, DateTimeOffset now, CancellationToken cancellation)
     {
-        foreach (var e in events)
+        var touches = MintDecisions.SettlementTouches(events);
+        if (!touches.Account) return;
+
+        var streams = await MintStreams.OpenLockedAsync(session, touches.Reward ? mint.RewardId : null, mint.UserId, cancellation);
+        var decision = MintDecisions.Settle(mint, streams.Account.State, events, now);
+        if (decision.Rejection is { } rejection)
         {
-            switch (e)
-            {
-                case MintConfirmed:
-                    await DecideAsync(session, mint.UserId, account => PointsDecisions.Post(account, new PostHold(mint.UserId, mint.Id), now), cancellation);
-                    break;
-                case MintFailed failed:
-                    // The reward before the account: the lock order of every writer that takes both.
-                    var reward = await RewardStream.OpenLockedAsync(session, mint.RewardId, cancellation);
-                    reward.AppendOne(new RewardSupplyReturned(mint.RewardId, mint.Id, failed.Reason, now));
-                    await DecideAsync(session, mint.UserId,
-                        account => PointsDecisions.Void(account, new VoidHold(mint.UserId, mint.Id, $"mint {mint.Id} failed"), now), cancellation);
-                    break;
-            }
+            throw new InvalidOperationException($"points account {mint.UserId}: the mint's hold cannot be settled: {rejection.Message}");
         }
+
+        streams.Reward?.AppendMany(decision.Value!.RewardEvents);
+        streams.Account.Append(Decision.Accept([.. decision.Value!.AccountEvents]));
     }
 
     /// <summary>
@@ -57,22 +49,10 @@ public static class MintSettlement
             logger.LogWarning(e, "Mint {MintId}: the RewardMinted log of request {RequestId} could not be read; settling without its transaction hash", mint.Id, mint.RequestId);
         }
 
-        var settled = MintDecisions.SettleFromChain(mint, tokenId, log?.TxHash, log?.BlockNumber ?? 0, now);
+        var settled = MintDecisions.SettleFromChain(mint, tokenId, log?.TxHash, log?.BlockNumber ?? 0, now).Events;
         stream.AppendMany(settled);
         await ApplyAsync(session, mint, settled, now, cancellation);
         logger.LogWarning("Mint {MintId} was already minted on chain as token {TokenId}: settled from the chain", mint.Id, tokenId);
         return SlackNotice.Minted(mint, tokenId, log?.TxHash);
-    }
-
-    private static async Task DecideAsync(IDocumentSession session, Guid userId, Func<PointsAccount?, Decision> decide, CancellationToken cancellation)
-    {
-        var account = await LedgerAccount.OpenLockedAsync(session, userId, cancellation);
-        var decision = decide(account.State);
-        if (decision.Rejection is { } rejection)
-        {
-            throw new InvalidOperationException($"points account {userId}: the mint's hold cannot be settled: {rejection.Message}");
-        }
-
-        account.Append(decision);
     }
 }

@@ -33,7 +33,7 @@ public static class ReplaceMintTransactionHandler
         }
 
         var tx = chain.Sign(chain.RewardsContract, ChainGateway.MintCall(mint).GetCallData().ToHex(true), nonce, mint.GasLimit, new FeeQuote(maxFee, priority));
-        stream.AppendMany(MintDecisions.Replace(mint, tx, now));
+        stream.AppendMany(MintDecisions.Replace(mint, tx, now).Events);
         SignerNonces.Record(session, tx, $"mint:{mint.Id}", now);
         logger.LogWarning("Mint {MintId}: nonce {Nonce} re-signed as {TxHash} with max fee {MaxFee} wei (was {OldFee})", mint.Id, nonce, tx.TxHash, maxFee, mint.MaxFeePerGas);
         return [new BroadcastMint(mint.Id)];

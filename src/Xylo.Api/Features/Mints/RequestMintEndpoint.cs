@@ -38,12 +38,9 @@ public static class RequestMintEndpoint
         if (await session.LoadAsync<Reward>(rewardId, cancellation) is null) return Problems.NotFound($"no reward {rewardId}");
 
         // Concurrent buyers of one reward queue here until this transaction ends.
-        var reward = await RewardStream.OpenLockedAsync(session, rewardId, cancellation);
+        var (reward, account) = await MintStreams.OpenLockedAsync(session, rewardId, userId, cancellation);
         var user = await session.LoadAsync<User>(userId, cancellation);
-        // Then the fan's account, locked after the reward like every writer that takes both: a settlement of the
-        // fan's earlier mint waits here instead of failing this request with 409.
-        var account = await LedgerAccount.OpenLockedAsync(session, userId, cancellation);
-        var (accepted, rejection) = MintDecisions.Request(new RequestMint(mintId, userId, rewardId), user, reward.Aggregate, account.State, now);
+        var (accepted, rejection) = MintDecisions.Request(new RequestMint(mintId, userId, rewardId), user, reward!.Aggregate, account.State, now);
         if (rejection is not null) return rejection.ToProblem();
 
         session.Events.StartStream<Mint>(mintId, accepted!.Requested);

@@ -23,7 +23,7 @@ public static class ResumeDeferredMintsHandler
             var stream = await session.Events.FetchForWriting<Mint>(id, cancellation);
             if (stream.Aggregate is not { } mint) continue;
 
-            var resumed = MintDecisions.Resume(mint, now);
+            var resumed = MintDecisions.Resume(mint, now).Events;
             stream.AppendMany(resumed);
             if (resumed.Count > 0) next.Add(new SignMint(id));
         }

@@ -24,12 +24,12 @@ public static class SignMintHandler
         switch (await chain.PreflightMintAsync(mint))
         {
             case MintPreflight.Paused:
-                stream.AppendMany(MintDecisions.Defer(mint, "the rewards contract is paused", now));
+                stream.AppendMany(MintDecisions.Defer(mint, "the rewards contract is paused", now).Events);
                 logger.LogWarning("Mint {MintId} deferred: the rewards contract {Contract} is paused", mint.Id, chain.RewardsContract);
                 return [];
 
             case MintPreflight.Reverts reverts:
-                var failed = MintDecisions.Fail(mint, $"the mint would revert: {reverts.Reason}", now);
+                var failed = MintDecisions.Fail(mint, $"the mint would revert: {reverts.Reason}", now).Events;
                 stream.AppendMany(failed);
                 await MintSettlement.ApplyAsync(session, mint, failed, now, cancellation);
                 logger.LogError("Mint {MintId} failed before signing: {Reason}", mint.Id, reverts.Reason);
@@ -43,7 +43,7 @@ public static class SignMintHandler
                 var nonce = await SignerNonces.TakeAsync(session, chain, cancellation);
                 var tx = chain.Sign(chain.RewardsContract, ChainGateway.MintCall(mint).GetCallData().ToHex(true), nonce,
                     chain.GasLimitFor(ready.GasEstimate), fees);
-                stream.AppendMany(MintDecisions.Sign(mint, tx, now));
+                stream.AppendMany(MintDecisions.Sign(mint, tx, now).Events);
                 SignerNonces.Record(session, tx, $"mint:{mint.Id}", now);
                 logger.LogInformation("Mint {MintId} signed: nonce {Nonce}, tx {TxHash}", mint.Id, nonce, tx.TxHash);
                 return [new BroadcastMint(mint.Id)];

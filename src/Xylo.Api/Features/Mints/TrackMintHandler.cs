@@ -28,12 +28,14 @@ public static class TrackMintHandler
         var overdue = receipt is null && MintDecisions.IsOverdue(mint, stuckAfter, now);
         var safeBlock = receipt is not null || overdue ? await chain.SafeBlockAsync() : 0;
         var safeNonce = overdue ? await SafeNonceAsync(chain, mint, safeBlock, logger) : null;
-        var (events, next) = MintDecisions.Track(mint, receipt, safeBlock, stuckAfter, now, safeNonce);
-        if (next == TrackOutcome.Resign && await chain.FindReceiptAsync(mint) is { } late)
+        var tracked = MintDecisions.Track(mint, receipt, safeBlock, stuckAfter, now, safeNonce);
+        if (tracked.Value == TrackOutcome.Resign && await chain.FindReceiptAsync(mint) is { } late)
         {
             // One of the mint's own transactions was mined between the receipt look and the nonce count.
-            (events, next) = MintDecisions.Track(mint, late, await chain.SafeBlockAsync(), stuckAfter, now);
+            tracked = MintDecisions.Track(mint, late, await chain.SafeBlockAsync(), stuckAfter, now);
         }
+
+        var (events, next) = (tracked.Events, tracked.Value);
 
         if (next == TrackOutcome.Failed && await chain.TokenForRequestAsync(mint.RequestId, safeBlock) is { } tokenId)
         {

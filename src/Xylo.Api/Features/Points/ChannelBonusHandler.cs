@@ -11,7 +11,7 @@ public static class ChannelBonusHandler
     {
         var rule = await rules.GetAsync(EarningRule.ChannelVerifiedId, cancellation);
         var account = await LedgerAccount.OpenAsync(session, verified.UserId, cancellation);
-        await account.AwardAsync(rule, rule.TierAmount(verified.Subscribers), $"channel:{verified.ChannelId}:{verified.UserId}",
+        await account.EarnAsync(rule, rule.TierAmount(verified.Subscribers), $"channel:{verified.ChannelId}:{verified.UserId}",
             $"YouTube channel {verified.Title} verified ({verified.Subscribers} subscribers)", null, clock.GetUtcNow(), cancellation);
     }
 }

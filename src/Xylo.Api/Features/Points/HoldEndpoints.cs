@@ -1,6 +1,7 @@
-using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
+using Wolverine.Marten;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Operations.Errors;
 using Xylo.Domain;
@@ -22,40 +23,44 @@ public static class HoldEndpoints
 {
     public const int DefaultHoldMinutes = 15;
 
-    [WolverinePost("/admin/points/{userId}/holds"), Authorize(Policy = Policies.Awarder)]
-    public static async Task<IResult> Place(Guid userId, PlaceHoldRequest request, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
+    public static (Decision?, IResult?) Validate(Guid userId, PlaceHoldRequest request, PointsAccount? account, TimeProvider clock)
     {
-        if (string.IsNullOrWhiteSpace(request.Purpose)) return Problems.Invalid("purpose", "is required");
-        if (request.Amount is not { } amount) return Problems.Invalid("amount", "is required");
+        if (string.IsNullOrWhiteSpace(request.Purpose)) return (null, Problems.Invalid("purpose", "is required"));
+        if (request.Amount is not { } amount) return (null, Problems.Invalid("amount", "is required"));
         var minutes = request.Minutes ?? DefaultHoldMinutes;
-        if (minutes is < 1 or > 1440) return Problems.Invalid("minutes", "must be 1–1440");
+        if (minutes is < 1 or > 1440) return (null, Problems.Invalid("minutes", "must be 1–1440"));
 
         var now = clock.GetUtcNow();
-        var holdId = Guid.CreateVersion7();
-        var account = await LedgerAccount.OpenAsync(session, userId, cancellation);
-        var decision = PointsDecisions.Reserve(account.State, new ReservePoints(userId, holdId, amount, request.Purpose.Trim(), now.AddMinutes(minutes)), now);
-        if (decision.Rejection is { } rejection) return rejection.ToProblem();
-
-        account.Append(decision);
-        return Results.Created($"/admin/points/{userId}/holds/{holdId}", new HoldPlaced(holdId, amount, now.AddMinutes(minutes)));
+        var decision = PointsDecisions.Reserve(account, new ReservePoints(userId, Guid.CreateVersion7(), amount, request.Purpose.Trim(), now.AddMinutes(minutes)), now);
+        return (decision, decision.Rejection?.ToProblem());
     }
 
-    [WolverinePost("/admin/points/{userId}/holds/{holdId}/post"), Authorize(Policy = Policies.Awarder)]
-    public static Task<IResult> Post(Guid userId, Guid holdId, IDocumentSession session, TimeProvider clock, CancellationToken cancellation) =>
-        DecideAsync(session, userId, (account, now) => PointsDecisions.Post(account, new PostHold(userId, holdId), now), clock, cancellation);
-
-    [WolverinePost("/admin/points/{userId}/holds/{holdId}/void"), Authorize(Policy = Policies.Awarder)]
-    public static Task<IResult> Void(Guid userId, Guid holdId, VoidHoldRequest request, IDocumentSession session, TimeProvider clock, CancellationToken cancellation) =>
-        DecideAsync(session, userId, (account, now) => PointsDecisions.Void(account, new VoidHold(userId, holdId, request.Reason ?? "voided"), now), clock, cancellation);
-
-    private static async Task<IResult> DecideAsync(IDocumentSession session, Guid userId, Func<PointsAccount?, DateTimeOffset, Decision> decide,
-        TimeProvider clock, CancellationToken cancellation)
+    [WolverinePost("/admin/points/{userId}/holds"), Authorize(Policy = Policies.Awarder)]
+    public static (IResult, Events) Place(Guid userId, PlaceHoldRequest request, [WriteAggregate(nameof(userId), Required = false)] PointsAccount? account,
+        [NotBody] Decision decision)
     {
-        var account = await LedgerAccount.OpenAsync(session, userId, cancellation);
-        var decision = decide(account.State, clock.GetUtcNow());
-        if (decision.Rejection is { } rejection) return rejection.ToProblem();
-
-        account.Append(decision);
-        return Results.NoContent();
+        var reserved = decision.Events.OfType<PointsReserved>().Single();
+        return (Results.Created($"/admin/points/{userId}/holds/{reserved.HoldId}", new HoldPlaced(reserved.HoldId, reserved.Amount, reserved.ExpiresAt)),
+            [.. decision.Events]);
     }
+}
+
+public static class PostHoldEndpoint
+{
+    public static (Decision, ProblemDetails) Validate(Guid userId, Guid holdId, PointsAccount? account, TimeProvider clock) =>
+        PointsDecisions.Post(account, new PostHold(userId, holdId), clock.GetUtcNow()).Checked();
+
+    [WolverinePost("/admin/points/{userId}/holds/{holdId}/post"), Authorize(Policy = Policies.Awarder), EmptyResponse]
+    public static Events Post(Guid userId, Guid holdId, [WriteAggregate(nameof(userId), Required = false)] PointsAccount? account, [NotBody] Decision decision) =>
+        [.. decision.Events];
+}
+
+public static class VoidHoldEndpoint
+{
+    public static (Decision, ProblemDetails) Validate(Guid userId, Guid holdId, VoidHoldRequest request, PointsAccount? account, TimeProvider clock) =>
+        PointsDecisions.Void(account, new VoidHold(userId, holdId, request.Reason ?? "voided"), clock.GetUtcNow()).Checked();
+
+    [WolverinePost("/admin/points/{userId}/holds/{holdId}/void"), Authorize(Policy = Policies.Awarder), EmptyResponse]
+    public static Events Void(Guid userId, Guid holdId, VoidHoldRequest request, [WriteAggregate(nameof(userId), Required = false)] PointsAccount? account,
+        [NotBody] Decision decision) => [.. decision.Events];
 }

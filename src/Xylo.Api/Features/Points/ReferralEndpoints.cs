@@ -37,26 +37,20 @@ public static class ReferralEndpoints
         var referral = await session.LoadAsync<ReferralCode>(code, cancellation);
         if (referral is null) return Problems.NotFound($"no referral code {code}");
         if (referral.UserId == refereeId) return Problems.Invalid("code", "you cannot refer yourself");
-        if (await session.LoadAsync<User>(refereeId, cancellation) is { Suspended: true })
-        {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "a suspended user cannot earn points");
-        }
+        if (EarningDecisions.CanEarn(await session.LoadAsync<User>(refereeId, cancellation)).Rejection is { } cannotEarn) return cannotEarn.ToProblem();
 
         var now = clock.GetUtcNow();
         var rule = await rules.GetAsync(EarningRule.ReferralId, cancellation);
         var referee = await LedgerAccount.OpenAsync(session, refereeId, cancellation);
-        var refereeOutcome = await referee.AwardAsync(rule, rule.Amount, "referral:referee", $"joined with code {code}", null, now, cancellation);
-        switch (refereeOutcome)
+        var refereeEarned = await referee.EarnAsync(rule, rule.Amount, "referral:referee", $"joined with code {code}", null, now, cancellation);
+        if (refereeEarned.Rejection is { } refused) return refused.ToProblem();
+        if (refereeEarned.Events is not [PointsEarned refereeCredit])
         {
-            case AwardOutcome.AlreadyAwarded:
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: "you have already redeemed a referral code");
-            case AwardOutcome.Refused refused:
-                return refused.Why.ToProblem();
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: "you have already redeemed a referral code");
         }
 
         var referrer = await LedgerAccount.OpenAsync(session, referral.UserId, cancellation);
-        var referrerOutcome = await referrer.AwardAsync(rule, rule.Amount, $"referral:{refereeId}", $"referred user {refereeId}", null, now, cancellation);
-        return Results.Ok(new ReferralRedeemed(referral.UserId, ((AwardOutcome.Awarded)refereeOutcome).Amount,
-            (referrerOutcome as AwardOutcome.Awarded)?.Amount ?? 0));
+        var referrerEarned = await referrer.EarnAsync(rule, rule.Amount, $"referral:{refereeId}", $"referred user {refereeId}", null, now, cancellation);
+        return Results.Ok(new ReferralRedeemed(referral.UserId, refereeCredit.Amount, referrerEarned.Events is [PointsEarned referrerCredit] ? referrerCredit.Amount : 0));
     }
 }

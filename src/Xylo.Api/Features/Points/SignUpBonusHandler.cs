@@ -11,6 +11,6 @@ public static class SignUpBonusHandler
     {
         var rule = await rules.GetAsync(EarningRule.SignUpId, cancellation);
         var account = await LedgerAccount.OpenAsync(session, registered.UserId, cancellation);
-        await account.AwardAsync(rule, rule.Amount, $"signup:{registered.UserId}", "welcome bonus", null, clock.GetUtcNow(), cancellation);
+        await account.EarnAsync(rule, rule.Amount, $"signup:{registered.UserId}", "welcome bonus", null, clock.GetUtcNow(), cancellation);
     }
 }

@@ -1,9 +1,12 @@
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
+using Wolverine.Marten;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Operations.Errors;
+using Xylo.Domain;
 using Xylo.Domain.Rewards;
 using Xylo.Projections.Rewards;
 
@@ -11,16 +14,15 @@ namespace Xylo.Api.Features.Rewards;
 
 public static class RetireRewardEndpoint
 {
-    /// <summary>A retired reward takes no new mints; mints already requested finish.</summary>
-    [WolverinePost("/admin/rewards/{rewardId}/retirement"), Authorize(Policy = Policies.Admin)]
-    public static async Task<IResult> Post(Guid rewardId, ClaimsPrincipal admin, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
-    {
-        var stream = await session.Events.FetchForWriting<Reward>(rewardId, cancellation);
-        var decision = RewardDecisions.Retire(stream.Aggregate, admin.Id().ToString(), clock.GetUtcNow());
-        if (decision.Rejection is { } rejection) return rejection.ToProblem();
+    public static Task<RewardView?> LoadAsync(Guid rewardId, IDocumentSession session, CancellationToken cancellation) =>
+        session.LoadAsync<RewardView>(rewardId, cancellation);
 
-        stream.AppendMany(decision.Events);
-        await session.SaveChangesAsync(cancellation);
-        return Results.Ok(await session.LoadAsync<RewardView>(rewardId, cancellation));
-    }
+    public static (Decision, ProblemDetails) Validate(Reward? reward, ClaimsPrincipal admin, TimeProvider clock) =>
+        RewardDecisions.Retire(reward, admin.Id().ToString(), clock.GetUtcNow()).Checked();
+
+    /// <summary>A retired reward takes no new mints; mints already requested finish. Answers the catalog entry as it is after the retirement.</summary>
+    [WolverinePost("/admin/rewards/{rewardId}/retirement"), Authorize(Policy = Policies.Admin)]
+    public static (RewardView?, Events) Post(Guid rewardId, [WriteAggregate(nameof(rewardId), Required = false)] Reward? reward,
+        [NotBody] Decision decision, [NotBody] RewardView? view) =>
+        (decision.Events.OfType<RewardRetired>().Aggregate(view, (current, retired) => RewardViewProjection.Apply(retired, current!)), [.. decision.Events]);
 }

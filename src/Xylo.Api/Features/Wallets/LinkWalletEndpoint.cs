@@ -56,8 +56,8 @@ public static class LinkWalletEndpoint
 
         // Marking the nonce used is versioned: a concurrent second use of it fails the whole transaction.
         session.Store(nonce with { UsedAt = now });
-        user.AppendMany(decision.UserEvents);
-        wallet.AppendMany(decision.WalletEvents);
+        user.AppendMany(decision.Value!.UserEvents);
+        wallet.AppendMany(decision.Value!.WalletEvents);
         return Results.Ok(new LinkedWallet(message.Address, message.ChainId));
     }
 }

@@ -20,10 +20,10 @@ public static class UnlinkWalletEndpoint
         var decision = LinkWalletDecision.Decide(user.Aggregate!, new UnlinkWallet(userId), clock.GetUtcNow());
         if (decision.Rejection is { } rejection) return rejection.ToProblem();
 
-        var address = ((WalletUnlinked)decision.UserEvents[0]).Address;
+        var address = ((WalletUnlinked)decision.Value!.UserEvents[0]).Address;
         var wallet = await session.Events.FetchForWriting<WalletOwnership>(WalletOwnership.IdFor(address), cancellation);
-        user.AppendMany(decision.UserEvents);
-        wallet.AppendMany(decision.WalletEvents);
+        user.AppendMany(decision.Value!.UserEvents);
+        wallet.AppendMany(decision.Value!.WalletEvents);
         return Results.NoContent();
     }
 }

@@ -6,6 +6,10 @@ using Xylo.Domain.Points;
 
 namespace Xylo.Api.Features.Points;
 
+/// <summary>
+/// What <see cref="LedgerAccount.AwardAsync"/> answers. Kept only for AwardPointsEndpoint and CheckInEndpoint (being
+/// rewritten); everything else takes the domain's <see cref="Decision"/> from <see cref="LedgerAccount.EarnAsync"/>.
+/// </summary>
 public abstract record AwardOutcome
 {
     public sealed record Awarded(Guid LotId, long Amount) : AwardOutcome;
@@ -56,10 +60,15 @@ public sealed class LedgerAccount
         return await OpenAsync(session, userId, cancellation);
     }
 
-    public async Task<AwardOutcome> AwardAsync(EarningRule rule, long wanted, string source, string? reason, string? awardedBy,
+    /// <summary>
+    /// Decides an earning (<see cref="EarningDecisions.Award"/>) and appends it: accepted with the <see cref="PointsEarned"/>
+    /// credited, accepted with no event when the source was credited before, or refused.
+    /// </summary>
+    public async Task<Decision> EarnAsync(EarningRule rule, long wanted, string source, string? reason, string? awardedBy,
         DateTimeOffset now, CancellationToken cancellation, string? ruleName = null)
     {
-        if (State?.Sources.Contains(source) == true) return new AwardOutcome.AlreadyAwarded();
+        // Before the budget is read: a redelivery costs no round trip.
+        if (State?.Sources.Contains(source) == true) return Decision.Accept();
 
         RuleBudgetUsage? usage = null;
         if (rule.GlobalBudget is not null && !_budgets.TryGetValue(rule.Id, out usage))
@@ -67,50 +76,33 @@ public sealed class LedgerAccount
             usage = await _session.LoadAsync<RuleBudgetUsage>(rule.Id, cancellation) ?? new RuleBudgetUsage(rule.Id, 0);
         }
 
-        var allowance = RuleLimits.Allow(rule, State, wanted, usage?.Used ?? 0, now);
-        if (allowance.Refusal is { } refusal) return new AwardOutcome.Refused(new Rejection(RejectionKind.Unprocessable, refusal));
-
-        var lotId = Guid.CreateVersion7();
-        var decision = PointsDecisions.Earn(State,
-            new EarnPoints(UserId, lotId, allowance.Amount, ruleName ?? rule.Id, source, reason, awardedBy, rule.ExpiresAt(now)), now);
-        if (decision.Rejection is { } rejection) return new AwardOutcome.Refused(rejection);
-        if (decision.Events.Count == 0) return new AwardOutcome.AlreadyAwarded();
+        var decision = EarningDecisions.Award(rule, State, UserId, Guid.CreateVersion7(), wanted, source, reason, awardedBy, usage?.Used ?? 0, now, ruleName);
+        if (decision.Events is not [PointsEarned earned]) return decision;
 
         Append(decision);
         if (usage is not null)
         {
-            _budgets[rule.Id] = usage with { Used = usage.Used + allowance.Amount };
+            _budgets[rule.Id] = usage with { Used = usage.Used + earned.Amount };
             _session.Store(_budgets[rule.Id]);
         }
 
-        return new AwardOutcome.Awarded(lotId, allowance.Amount);
+        return decision;
     }
+
+    public async Task<AwardOutcome> AwardAsync(EarningRule rule, long wanted, string source, string? reason, string? awardedBy,
+        DateTimeOffset now, CancellationToken cancellation, string? ruleName = null) =>
+        await EarnAsync(rule, wanted, source, reason, awardedBy, now, cancellation, ruleName) switch
+        {
+            { Rejection: { } why } => new AwardOutcome.Refused(why),
+            { Events: [PointsEarned earned] } => new AwardOutcome.Awarded(earned.LotId, earned.Amount),
+            _ => new AwardOutcome.AlreadyAwarded(),
+        };
 
     /// <summary>Appends an accepted decision and moves the in-memory state past it.</summary>
     public void Append(Decision decision)
     {
-        foreach (var e in decision.Events)
-        {
-            State = (State, e) switch
-            {
-                (null, PointsEarned first) => PointsAccount.Create(first),
-                (not null, PointsEarned x) => State.Apply(x),
-                (not null, PointsReserved x) => State.Apply(x),
-                (not null, PointsSpent x) => State.Apply(x),
-                (not null, PointsReleased x) => State.Apply(x),
-                (not null, PointsExpired x) => State.Apply(x),
-                (not null, PointsDeducted x) => State.Apply(x),
-                _ => throw new InvalidOperationException($"{e.GetType().Name} cannot be applied to points account {UserId}"),
-            };
-        }
+        foreach (var e in decision.Events) State = PointsAccount.Evolve(State, e);
 
         _stream.AppendMany(decision.Events);
     }
-}
-
-public static class PointsRules
-{
-    public static async Task<EarningRule> LoadAsync(IQuerySession session, string ruleId, CancellationToken cancellation) =>
-        await session.LoadAsync<EarningRule>(ruleId, cancellation)
-        ?? EarningRule.Defaults.Single(r => r.Id == ruleId);
 }
