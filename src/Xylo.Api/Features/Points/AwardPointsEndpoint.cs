@@ -25,7 +25,6 @@ public static partial class AwardPointsEndpoint
 {
     public const int MaxEntries = 10_000;
     public const int BatchSize = 500;
-    public const int MaxReasonLength = 500;
 
     /// <summary>
     /// Admin or integration awards. Entries are processed in batches of <see cref="BatchSize"/>, each
@@ -82,9 +81,10 @@ public static partial class AwardPointsEndpoint
                 foreach (var index in range)
                 {
                     var entry = entries[index];
-                    if (Invalid(entry, users) is { } error)
+                    var user = entry.UserId is { } id ? users.GetValueOrDefault(id) : null;
+                    if (EarningDecisions.CanAward(entry.UserId, user, entry.Amount, entry.Reason).Rejection is { } invalid)
                     {
-                        results[index] = new AwardResult(index, entry.UserId, "failed", null, null, error);
+                        results[index] = new AwardResult(index, entry.UserId, "failed", null, null, invalid.Message);
                         continue;
                     }
 
@@ -95,12 +95,11 @@ public static partial class AwardPointsEndpoint
                     }
 
                     var source = string.IsNullOrWhiteSpace(entry.Source) ? $"award:{requestKey}:{index}" : $"award:{entry.Source.Trim()}";
-                    results[index] = await account.AwardAsync(rule, entry.Amount!.Value, source, entry.Reason!.Trim(), awardedBy, now, cancellation) switch
+                    results[index] = await account.EarnAsync(rule, entry.Amount!.Value, source, entry.Reason!.Trim(), awardedBy, now, cancellation) switch
                     {
-                        AwardOutcome.Awarded a => new AwardResult(index, userId, "awarded", a.Amount, a.LotId, null),
-                        AwardOutcome.AlreadyAwarded => new AwardResult(index, userId, "duplicate", null, null, "this award's source was already credited"),
-                        AwardOutcome.Refused r => new AwardResult(index, userId, "failed", null, null, r.Why.Message),
-                        _ => throw new InvalidOperationException("unknown award outcome"),
+                        { Rejection: { } refused } => new AwardResult(index, userId, "failed", null, null, refused.Message),
+                        { Events: [PointsEarned earned] } => new AwardResult(index, userId, "awarded", earned.Amount, earned.LotId, null),
+                        _ => new AwardResult(index, userId, "duplicate", null, null, "this award's source was already credited"),
                     };
                 }
 
@@ -140,16 +139,6 @@ public static partial class AwardPointsEndpoint
         {
             if (_own is not null) await _own.DisposeAsync();
         }
-    }
-
-    private static string? Invalid(AwardEntry entry, Dictionary<Guid, User> users)
-    {
-        if (entry.UserId is not { } userId) return "userId is required";
-        if (entry.Amount is not { } amount || amount <= 0) return "amount must be a positive whole number";
-        if (amount > PointsDecisions.MaxSingleAmount) return $"amount is above the {PointsDecisions.MaxSingleAmount:N0} limit for one award";
-        if (string.IsNullOrWhiteSpace(entry.Reason) || entry.Reason.Length > MaxReasonLength) return $"reason is required (at most {MaxReasonLength} characters)";
-        if (!users.TryGetValue(userId, out var user)) return $"no user {userId}";
-        return user.Suspended ? "the user is suspended" : null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Awards: batch {Batch}/{Batches} committed ({Entries} entries in all)")]

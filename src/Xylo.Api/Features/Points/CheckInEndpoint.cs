@@ -26,33 +26,27 @@ public static class CheckInEndpoint
         var userRead = reads.Load<User>(userId);
         var accountRead = reads.Events.FetchForWriting<PointsAccount>(userId);
         await reads.Execute(cancellation);
-        if (await userRead is { Suspended: true })
-        {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "a suspended user cannot earn points");
-        }
+        if (EarningDecisions.CanEarn(await userRead).Rejection is { } cannotEarn) return cannotEarn.ToProblem();
 
         var rule = await rules.GetAsync(EarningRule.DailyCheckInId, cancellation);
         var account = LedgerAccount.Of(session, await accountRead);
         var streak = RuleLimits.StreakIncluding(account.State, today);
-        var outcome = await account.AwardAsync(rule, rule.Amount, $"checkin:{today:yyyy-MM-dd}",
+        var earned = await account.EarnAsync(rule, rule.Amount, $"checkin:{today:yyyy-MM-dd}",
             $"daily check-in, day {streak} of the streak", null, now, cancellation);
-
-        switch (outcome)
+        if (earned.Rejection is { } refused) return refused.ToProblem();
+        if (earned.Events is not [PointsEarned credit])
         {
-            case AwardOutcome.AlreadyAwarded:
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"already checked in on {today:yyyy-MM-dd} (UTC)");
-            case AwardOutcome.Refused refused:
-                return refused.Why.ToProblem();
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"already checked in on {today:yyyy-MM-dd} (UTC)");
         }
 
         long bonus = 0;
         if (rule.StreakEvery is { } every && rule.StreakBonus is { } streakBonus && streak % every == 0
-            && await account.AwardAsync(rule, streakBonus, $"checkin-streak:{today:yyyy-MM-dd}", $"{streak}-day check-in streak",
-                null, now, cancellation, EarningRule.CheckInStreakRule) is AwardOutcome.Awarded awardedBonus)
+            && await account.EarnAsync(rule, streakBonus, $"checkin-streak:{today:yyyy-MM-dd}", $"{streak}-day check-in streak",
+                null, now, cancellation, EarningRule.CheckInStreakRule) is { Events: [PointsEarned awardedBonus] })
         {
             bonus = awardedBonus.Amount;
         }
 
-        return Results.Ok(new CheckIn(today, ((AwardOutcome.Awarded)outcome).Amount, streak, bonus));
+        return Results.Ok(new CheckIn(today, credit.Amount, streak, bonus));
     }
 }

@@ -7,22 +7,8 @@ using Xylo.Domain.Points;
 namespace Xylo.Api.Features.Points;
 
 /// <summary>
-/// What <see cref="LedgerAccount.AwardAsync"/> answers. Kept only for AwardPointsEndpoint and CheckInEndpoint (being
-/// rewritten); everything else takes the domain's <see cref="Decision"/> from <see cref="LedgerAccount.EarnAsync"/>.
-/// </summary>
-public abstract record AwardOutcome
-{
-    public sealed record Awarded(Guid LotId, long Amount) : AwardOutcome;
-
-    /// <summary>The source was awarded before: replays and redeliveries change nothing.</summary>
-    public sealed record AlreadyAwarded : AwardOutcome;
-
-    public sealed record Refused(Rejection Why) : AwardOutcome;
-}
-
-/// <summary>
 /// One user's points stream opened for writing in the caller's session. Every credit goes through
-/// <see cref="AwardAsync"/>: the rule's window, caps and budget, then the account's own decision
+/// <see cref="EarnAsync"/>: the rule's window, caps and budget, then the account's own decision
 /// (idempotent by source). The state follows what was appended, so several changes can be decided in
 /// one transaction; the caller's transaction commits them.
 /// </summary>
@@ -88,15 +74,6 @@ public sealed class LedgerAccount
 
         return decision;
     }
-
-    public async Task<AwardOutcome> AwardAsync(EarningRule rule, long wanted, string source, string? reason, string? awardedBy,
-        DateTimeOffset now, CancellationToken cancellation, string? ruleName = null) =>
-        await EarnAsync(rule, wanted, source, reason, awardedBy, now, cancellation, ruleName) switch
-        {
-            { Rejection: { } why } => new AwardOutcome.Refused(why),
-            { Events: [PointsEarned earned] } => new AwardOutcome.Awarded(earned.LotId, earned.Amount),
-            _ => new AwardOutcome.AlreadyAwarded(),
-        };
 
     /// <summary>Appends an accepted decision and moves the in-memory state past it.</summary>
     public void Append(Decision decision)

@@ -33,39 +33,95 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Users.RevokeRoleEndpoint").SetTag("http.route", "/admin/users/{userId}/roles/{role}").SetTag("http.request.method", "DELETE");
-            Xylo.Api.Operations.Logging.CorrelationIdOnEvents.Before(httpContext, documentSession);
-            string userId_rawValue = (string?)httpContext.GetRouteValue("userId");
-            System.Guid userId = default;
-
-            if (userId_rawValue != null && System.Guid.TryParse(userId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out userId))
+            try
             {
+                string userId_rawValue = (string?)httpContext.GetRouteValue("userId");
+                System.Guid userId = default;
+
+                if (userId_rawValue != null && System.Guid.TryParse(userId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out userId))
+                {
+                }
+                else
+                {
+                    httpContext.Response.StatusCode = 404;
+                    return;
+                }
+
+                var role = (string?)httpContext.GetRouteValue("role");
+                if(role == null)
+                {
+                    httpContext.Response.StatusCode = 404;
+                    return;
+                }
+
+                var batchedQuery = documentSession.CreateBatchQuery();
+
+                var stream_user_BatchItem = batchedQuery.Events.FetchForWriting<Xylo.Domain.Users.User>(userId);
+
+                await batchedQuery.Execute(httpContext.RequestAborted);
+
+                // Loading Marten aggregate as part of the aggregate handler workflow
+                var stream_user = await stream_user_BatchItem.ConfigureAwait(false);
+
+                Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.id", userId);
+                Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.type", "Xylo.Domain.Users.User");
+                // Write ProblemDetails if this required object is null
+                if (stream_user.Aggregate == null)
+                {
+                    await WriteProblems(404, "user {Id} does not exist", httpContext, userId);
+                    return;
+                }
+
+                (var decision, var problemDetails1) = Xylo.Api.Features.Users.RevokeRoleEndpoint.Validate(userId, role, stream_user.Aggregate, httpContext.User, _timeProvider);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(problemDetails1, httpContext).ConfigureAwait(false);
+                    return;
+                }
+
+                
+                // The actual HTTP request handler execution
+                var events = Xylo.Api.Features.Users.RevokeRoleEndpoint.Delete(userId, role, stream_user.Aggregate, decision);
+
+                if (events != null)
+                {
+                    
+                    // Capturing any possible events returned from the command handlers
+                    stream_user.AppendMany(events);
+                }
+
+                
+                // Save all pending changes to this Marten session
+                await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
+
+                
+                // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+                await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
+
+                // Wolverine automatically sets the status code to 204 for empty responses
+                if (httpContext.Response is { HasStarted: false, StatusCode: 200 }) httpContext.Response.StatusCode = 204;
             }
-            else
+            catch (System.AggregateException aggregateException) when (Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnExceptionFilter(aggregateException))
             {
-                httpContext.Response.StatusCode = 404;
-                return;
+                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(aggregateException, _wolverineHttpOptions);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
+                    return;
+                }
             }
-
-            var role = (string?)httpContext.GetRouteValue("role");
-            if(role == null)
+            catch (JasperFx.ConcurrencyException concurrencyException)
             {
-                httpContext.Response.StatusCode = 404;
-                return;
+                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(concurrencyException, _wolverineHttpOptions);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
+                    return;
+                }
             }
-
-            
-            // The actual HTTP request handler execution
-            var result = await Xylo.Api.Features.Users.RevokeRoleEndpoint.Delete(userId, role, httpContext.User, documentSession, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
-
-            
-            // Save all pending changes to this Marten session
-            await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
-
-            
-            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
-            await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
-
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

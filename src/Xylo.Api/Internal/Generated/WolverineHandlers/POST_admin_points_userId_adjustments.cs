@@ -33,35 +33,77 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Points.AdjustPointsEndpoint").SetTag("http.route", "/admin/points/{userId}/adjustments").SetTag("http.request.method", "POST");
-            Xylo.Api.Operations.Logging.CorrelationIdOnEvents.Before(httpContext, documentSession);
-            string userId_rawValue = (string?)httpContext.GetRouteValue("userId");
-            System.Guid userId = default;
-
-            if (userId_rawValue != null && System.Guid.TryParse(userId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out userId))
+            try
             {
+                string userId_rawValue = (string?)httpContext.GetRouteValue("userId");
+                System.Guid userId = default;
+
+                if (userId_rawValue != null && System.Guid.TryParse(userId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out userId))
+                {
+                }
+                else
+                {
+                    httpContext.Response.StatusCode = 404;
+                    return;
+                }
+
+                // Reading the request body via JSON deserialization
+                var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Points.AdjustmentRequest>(httpContext);
+                if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
+                // Loading Marten aggregate as part of the aggregate handler workflow
+                var stream_account = await documentSession.Events.FetchForWriting<Xylo.Domain.Points.PointsAccount>(userId, httpContext.RequestAborted);
+                Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.id", userId);
+                Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.type", "Xylo.Domain.Points.PointsAccount");
+                (var decision, var result1) = Xylo.Api.Features.Points.AdjustPointsEndpoint.Validate(userId, request, stream_account.Aggregate, httpContext.User, _timeProvider);
+                // Evaluate whether or not the execution should be stopped based on the IResult value
+                if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+                {
+                    await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                    return;
+                }
+
+                
+                // The actual HTTP request handler execution
+                var events = Xylo.Api.Features.Points.AdjustPointsEndpoint.Post(userId, request, stream_account.Aggregate, decision);
+
+                if (events != null)
+                {
+                    
+                    // Capturing any possible events returned from the command handlers
+                    stream_account.AppendMany(events);
+                }
+
+                
+                // Save all pending changes to this Marten session
+                await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
+
+                
+                // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+                await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
+
+                // Wolverine automatically sets the status code to 204 for empty responses
+                if (httpContext.Response is { HasStarted: false, StatusCode: 200 }) httpContext.Response.StatusCode = 204;
             }
-            else
+            catch (System.AggregateException aggregateException) when (Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnExceptionFilter(aggregateException))
             {
-                httpContext.Response.StatusCode = 404;
-                return;
+                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(aggregateException, _wolverineHttpOptions);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
+                    return;
+                }
             }
-
-            // Reading the request body via JSON deserialization
-            var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Points.AdjustmentRequest>(httpContext);
-            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
-            
-            // The actual HTTP request handler execution
-            var result = await Xylo.Api.Features.Points.AdjustPointsEndpoint.Post(userId, request, httpContext.User, documentSession, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
-
-            
-            // Save all pending changes to this Marten session
-            await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
-
-            
-            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
-            await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
-
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            catch (JasperFx.ConcurrencyException concurrencyException)
+            {
+                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(concurrencyException, _wolverineHttpOptions);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
+                    return;
+                }
+            }
         }
     }
 

@@ -32,48 +32,90 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.Runtime.UserNameMiddleware.Apply(httpContext, messageContext);
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
-            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Points.HoldEndpoints").SetTag("http.route", "/admin/points/{userId}/holds/{holdId}/void").SetTag("http.request.method", "POST");
-            Xylo.Api.Operations.Logging.CorrelationIdOnEvents.Before(httpContext, documentSession);
-            string userId_rawValue = (string?)httpContext.GetRouteValue("userId");
-            System.Guid userId = default;
-
-            if (userId_rawValue != null && System.Guid.TryParse(userId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out userId))
+            Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Points.VoidHoldEndpoint").SetTag("http.route", "/admin/points/{userId}/holds/{holdId}/void").SetTag("http.request.method", "POST");
+            try
             {
+                string userId_rawValue = (string?)httpContext.GetRouteValue("userId");
+                System.Guid userId = default;
+
+                if (userId_rawValue != null && System.Guid.TryParse(userId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out userId))
+                {
+                }
+                else
+                {
+                    httpContext.Response.StatusCode = 404;
+                    return;
+                }
+
+                string holdId_rawValue = (string?)httpContext.GetRouteValue("holdId");
+                System.Guid holdId = default;
+
+                if (holdId_rawValue != null && System.Guid.TryParse(holdId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out holdId))
+                {
+                }
+                else
+                {
+                    httpContext.Response.StatusCode = 404;
+                    return;
+                }
+
+                // Reading the request body via JSON deserialization
+                var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Points.VoidHoldRequest>(httpContext);
+                if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
+                // Loading Marten aggregate as part of the aggregate handler workflow
+                var stream_account = await documentSession.Events.FetchForWriting<Xylo.Domain.Points.PointsAccount>(userId, httpContext.RequestAborted);
+                Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.id", userId);
+                Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.type", "Xylo.Domain.Points.PointsAccount");
+                (var decision, var problemDetails1) = Xylo.Api.Features.Points.VoidHoldEndpoint.Validate(userId, holdId, request, stream_account.Aggregate, _timeProvider);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(problemDetails1, httpContext).ConfigureAwait(false);
+                    return;
+                }
+
+                
+                // The actual HTTP request handler execution
+                var events = Xylo.Api.Features.Points.VoidHoldEndpoint.Void(userId, holdId, request, stream_account.Aggregate, decision);
+
+                if (events != null)
+                {
+                    
+                    // Capturing any possible events returned from the command handlers
+                    stream_account.AppendMany(events);
+                }
+
+                
+                // Save all pending changes to this Marten session
+                await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
+
+                
+                // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+                await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
+
+                // Wolverine automatically sets the status code to 204 for empty responses
+                if (httpContext.Response is { HasStarted: false, StatusCode: 200 }) httpContext.Response.StatusCode = 204;
             }
-            else
+            catch (System.AggregateException aggregateException) when (Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnExceptionFilter(aggregateException))
             {
-                httpContext.Response.StatusCode = 404;
-                return;
+                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(aggregateException, _wolverineHttpOptions);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
+                    return;
+                }
             }
-
-            string holdId_rawValue = (string?)httpContext.GetRouteValue("holdId");
-            System.Guid holdId = default;
-
-            if (holdId_rawValue != null && System.Guid.TryParse(holdId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out holdId))
+            catch (JasperFx.ConcurrencyException concurrencyException)
             {
+                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(concurrencyException, _wolverineHttpOptions);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
+                    return;
+                }
             }
-            else
-            {
-                httpContext.Response.StatusCode = 404;
-                return;
-            }
-
-            // Reading the request body via JSON deserialization
-            var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Points.VoidHoldRequest>(httpContext);
-            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
-            
-            // The actual HTTP request handler execution
-            var result = await Xylo.Api.Features.Points.HoldEndpoints.Void(userId, holdId, request, documentSession, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
-
-            
-            // Save all pending changes to this Marten session
-            await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
-
-            
-            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
-            await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
-
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

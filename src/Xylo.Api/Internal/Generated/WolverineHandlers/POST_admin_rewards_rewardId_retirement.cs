@@ -33,32 +33,75 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Rewards.RetireRewardEndpoint").SetTag("http.route", "/admin/rewards/{rewardId}/retirement").SetTag("http.request.method", "POST");
-            Xylo.Api.Operations.Logging.CorrelationIdOnEvents.Before(httpContext, documentSession);
-            string rewardId_rawValue = (string?)httpContext.GetRouteValue("rewardId");
-            System.Guid rewardId = default;
-
-            if (rewardId_rawValue != null && System.Guid.TryParse(rewardId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out rewardId))
+            try
             {
+                string rewardId_rawValue = (string?)httpContext.GetRouteValue("rewardId");
+                System.Guid rewardId = default;
+
+                if (rewardId_rawValue != null && System.Guid.TryParse(rewardId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out rewardId))
+                {
+                }
+                else
+                {
+                    httpContext.Response.StatusCode = 404;
+                    return;
+                }
+
+                // Loading Marten aggregate as part of the aggregate handler workflow
+                var stream_reward = await documentSession.Events.FetchForWriting<Xylo.Domain.Rewards.Reward>(rewardId, httpContext.RequestAborted);
+                Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.id", rewardId);
+                Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.type", "Xylo.Domain.Rewards.Reward");
+                var rewardView = await Xylo.Api.Features.Rewards.RetireRewardEndpoint.LoadAsync(rewardId, documentSession, httpContext.RequestAborted).ConfigureAwait(false);
+                (var decision, var problemDetails1) = Xylo.Api.Features.Rewards.RetireRewardEndpoint.Validate(stream_reward.Aggregate, httpContext.User, _timeProvider);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(problemDetails1, httpContext).ConfigureAwait(false);
+                    return;
+                }
+
+                
+                // The actual HTTP request handler execution
+                (var rewardView_response, var events) = Xylo.Api.Features.Rewards.RetireRewardEndpoint.Post(rewardId, stream_reward.Aggregate, decision, rewardView);
+
+                if (events != null)
+                {
+                    
+                    // Capturing any possible events returned from the command handlers
+                    stream_reward.AppendMany(events);
+                }
+
+                
+                // Save all pending changes to this Marten session
+                await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
+
+                
+                // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+                await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
+
+                // Writing the response body to JSON because this was the first 'return variable' in the method signature
+                await WriteJsonAsync(httpContext, rewardView_response, 404);
             }
-            else
+            catch (System.AggregateException aggregateException) when (Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnExceptionFilter(aggregateException))
             {
-                httpContext.Response.StatusCode = 404;
-                return;
+                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(aggregateException, _wolverineHttpOptions);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
+                    return;
+                }
             }
-
-            
-            // The actual HTTP request handler execution
-            var result = await Xylo.Api.Features.Rewards.RetireRewardEndpoint.Post(rewardId, httpContext.User, documentSession, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
-
-            
-            // Save all pending changes to this Marten session
-            await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
-
-            
-            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
-            await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
-
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            catch (JasperFx.ConcurrencyException concurrencyException)
+            {
+                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(concurrencyException, _wolverineHttpOptions);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
+                    return;
+                }
+            }
         }
     }
 
