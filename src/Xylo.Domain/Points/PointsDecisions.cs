@@ -20,7 +20,7 @@ public static partial class PointsDecisions
     private static Rejection? MissingKey(string name, string? value) =>
         string.IsNullOrWhiteSpace(value) || value.Length > MaxKeyLength
             ? new Rejection(RejectionKind.Invalid, $"{name} is required (at most {MaxKeyLength} characters)")
-            : null;
+            : TextLimits.Unstorable(name, value);
 
     private static void EnsureSameUser(PointsAccount? account, Guid userId)
     {

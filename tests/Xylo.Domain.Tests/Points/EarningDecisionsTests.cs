@@ -26,11 +26,21 @@ public sealed class EarningDecisionsTests
     [InlineData("u", 0L, "why", "amount must be a positive whole number")]
     [InlineData("u", 1_000_001L, "why", "amount is above the 1,000,000 limit for one award")]
     [InlineData("u", 10L, " ", "reason is required (at most 500 characters)")]
+    [InlineData("u", 10L, "launch\u0000party", "reason must not contain NUL characters")]
     public void An_award_entry_needs_a_user_a_sane_amount_and_a_reason(string? user, long? amount, string reason, string error)
     {
         var fan = Given.User();
 
         EarningDecisions.CanAward(user is null ? null : fan.Id, fan, amount, reason).Rejection!.Message.ShouldBe(error);
+    }
+
+    [Fact]
+    public void A_source_with_a_NUL_character_is_refused_before_anything_is_written()
+    {
+        var award = EarningDecisions.Award(Referral, null, UserId, Guid.CreateVersion7(), 10, "referral:\u0000", "why", null, 0, Given.Now);
+
+        award.Rejection.ShouldBe(new Rejection(RejectionKind.Invalid, "source must not contain NUL characters"));
+        award.Events.ShouldBeEmpty();
     }
 
     [Fact]

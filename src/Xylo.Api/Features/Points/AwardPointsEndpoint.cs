@@ -33,9 +33,10 @@ public static partial class AwardPointsEndpoint
     /// harmless. Who awarded and the correlation id are set on the session by Wolverine and <c>CorrelationIdOnEvents</c>.
     /// </summary>
     [WolverinePost("/points/awards"), Authorize(Policy = Policies.Awarder), Idempotent]
-    public static async Task<IResult> Post(AwardRequest request, HttpContext http, ClaimsPrincipal caller, IDocumentSession session,
+    public static async Task<IResult> Post(AwardRequest? request, HttpContext http, ClaimsPrincipal caller, IDocumentSession session,
         IDocumentStore store, EarningRulesCache rules, TimeProvider clock, ILogger<AwardRequest> logger, CancellationToken cancellation)
     {
+        if (request is null) return Problems.Invalid("body", "a JSON object is required: {userId, amount, reason} or {awards: [...]}");
         var entries = request.Awards ?? (request.UserId is null && request.Amount is null
             ? []
             : [new AwardEntry(request.UserId, request.Amount, request.Reason, request.Source)]);

@@ -18,9 +18,10 @@ public static class RulesEndpoints
 
     /// <summary>Replaces one rule's settings (its id and kind are fixed).</summary>
     [WolverinePut("/admin/rules/{ruleId}"), Authorize(Policy = Policies.Admin)]
-    public static async Task<IResult> Put(string ruleId, EarningRule rule, IDocumentSession session, EarningRulesCache rules, CancellationToken cancellation)
+    public static async Task<IResult> Put(string ruleId, EarningRule? rule, IDocumentSession session, EarningRulesCache rules, CancellationToken cancellation)
     {
         if (EarningRule.Defaults.FirstOrDefault(d => d.Id == ruleId) is not { } known) return Problems.NotFound($"no rule {ruleId}");
+        if (rule is null) return Problems.Invalid("body", "a JSON object with the rule's settings is required");
         if (rule.Id != ruleId || rule.Kind != known.Kind) return Problems.Invalid("id", $"must be {ruleId} with kind {known.Kind}");
         if (rule.Amount < 0 || rule.Amount > PointsDecisions.MaxSingleAmount) return Problems.Invalid("amount", $"must be 0–{PointsDecisions.MaxSingleAmount}");
         if (rule.ExpiryDays is <= 0) return Problems.Invalid("expiryDays", "must be positive when given");

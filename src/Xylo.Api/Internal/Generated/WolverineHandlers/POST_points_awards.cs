@@ -44,7 +44,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Points.AwardPointsEndpoint").SetTag("http.route", "/points/awards").SetTag("http.request.method", "POST");
             Xylo.Api.Operations.Logging.CorrelationIdOnEvents.Before(httpContext, documentSession);
             // Reading the request body via JSON deserialization
-            var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Points.AwardRequest>(httpContext);
+            var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Points.AwardRequest>(httpContext, true);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution

@@ -43,7 +43,7 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             // Reading the request body via JSON deserialization
-            var (rule, jsonContinue) = await ReadJsonAsync<Xylo.Domain.Points.EarningRule>(httpContext);
+            var (rule, jsonContinue) = await ReadJsonAsync<Xylo.Domain.Points.EarningRule>(httpContext, true);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
