@@ -20,6 +20,15 @@ public static class TransactionLocks
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
+    /// <summary>Several locks in one statement, in ascending key order: two writers of overlapping sets never wait on each other in a cycle.</summary>
+    public static async Task TakeAllAsync(IDocumentSession session, IEnumerable<long> keys, CancellationToken cancellation)
+    {
+        await session.BeginTransactionAsync(cancellation);
+        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(k) from unnest($1::bigint[]) as k", (NpgsqlConnection)session.Connection!);
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.Distinct().Order().ToArray() });
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
     public static long KeyOf(Guid id, long scope = 0)
     {
         Span<byte> bytes = stackalloc byte[16];
