@@ -28,7 +28,8 @@ public sealed class ContractsInput : NetCoreInput
 /// the API reads when <c>XYLO_CONTRACTS_FILE</c> names it. <c>contracts status</c> shows what the
 /// configured addresses hold. Neither starts the host: no database is needed.
 /// </summary>
-[Description("Deploy XYLO's contracts or show their status: contracts deploy [--network local|amoy|polygon] [--out FILE] | contracts status",
+// No square brackets here: the command line renders descriptions as console markup, where they are styles ("help" failed on them).
+[Description("Deploy XYLO's contracts or show their status: contracts deploy (options --network local|amoy|polygon and --out FILE) or contracts status",
     Name = "contracts")]
 public sealed class ContractsCommand : JasperFxAsyncCommand<ContractsInput>
 {

@@ -36,7 +36,8 @@ public sealed class RecoveryInput : NetCoreInput
 /// <c>recovery verify|restore|pit</c>: checks the continuous archive, restores it into an empty database, or builds
 /// every read model as of a moment into a separate schema for auditors.
 /// </summary>
-[Description("Archive recovery: verify [--archive DIR] | restore [--archive DIR] [--until T] [--database-url URL] | pit --at T --schema NAME", Name = "recovery")]
+// No square brackets here: the command line renders descriptions as console markup, where they are styles ("help" failed on them).
+[Description("Archive recovery: verify, restore or pit; options --archive DIR, --until T and --database-url URL, and for pit --at T --schema NAME", Name = "recovery")]
 public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
 {
     public override async Task<bool> Execute(RecoveryInput input)
