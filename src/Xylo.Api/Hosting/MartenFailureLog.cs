@@ -46,7 +46,7 @@ public sealed partial class MartenFailureLog(ILogger logger) : IMartenLogger, IM
     }
 
     /// <summary>Another writer appended to the stream first: the append's version check, which the caller retries or answers 409.</summary>
-    public static bool IsConcurrencyFailure(Exception ex) => ex switch
+    private static bool IsConcurrencyFailure(Exception ex) => ex switch
     {
         ConcurrencyException or EventStreamUnexpectedMaxEventIdException => true,
         // mt_quick_append_events raises MT003 when the stream moved past the version the command decided on.

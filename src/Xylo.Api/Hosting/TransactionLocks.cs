@@ -12,13 +12,7 @@ public static class TransactionLocks
     /// <summary>Mixed into a user's key, so a user's lock never shares a key with a reward's of the same id bits.</summary>
     public const long PointsAccountScope = 0x504F494E54530000; // "POINTS"
 
-    public static async Task TakeAsync(IDocumentSession session, long key, CancellationToken cancellation)
-    {
-        await session.BeginTransactionAsync(cancellation);
-        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock($1)", (NpgsqlConnection)session.Connection!);
-        command.Parameters.Add(new NpgsqlParameter { Value = key });
-        await command.ExecuteNonQueryAsync(cancellation);
-    }
+    public static Task TakeAsync(IDocumentSession session, long key, CancellationToken cancellation) => TakeAllAsync(session, [key], cancellation);
 
     /// <summary>Several locks in one statement, in ascending key order: two writers of overlapping sets never wait on each other in a cycle.</summary>
     public static async Task TakeAllAsync(IDocumentSession session, IEnumerable<long> keys, CancellationToken cancellation)

@@ -18,13 +18,13 @@ public sealed class EarningRulesCache(IDocumentStore store, TimeProvider clock)
 
     private volatile Snapshot? _current;
 
-    private sealed record Snapshot(IReadOnlyDictionary<string, EarningRule> Rules, DateTimeOffset ReadAt, long Generation);
+    private sealed record Snapshot(IReadOnlyDictionary<string, EarningRule> Rules, DateTimeOffset ReadAt);
 
     private long _generation;
 
-    public async ValueTask<EarningRule> GetAsync(string ruleId, CancellationToken cancellation) =>
-        (await AllAsync(cancellation)).GetValueOrDefault(ruleId) ?? EarningRule.Defaults.Single(r => r.Id == ruleId);
+    public async ValueTask<EarningRule> GetAsync(string ruleId, CancellationToken cancellation) => (await AllAsync(cancellation))[ruleId];
 
+    /// <summary>Every rule by id: the stored settings, or the default of a rule nobody changed.</summary>
     public async ValueTask<IReadOnlyDictionary<string, EarningRule>> AllAsync(CancellationToken cancellation)
     {
         if (_current is { } current && clock.GetUtcNow() - current.ReadAt < MaxAge) return current.Rules;
@@ -34,7 +34,7 @@ public sealed class EarningRulesCache(IDocumentStore store, TimeProvider clock)
         await using var session = store.QuerySession();
         var stored = await session.Query<EarningRule>().ToListAsync(cancellation);
         var rules = EarningRule.Defaults.ToDictionary(d => d.Id, d => stored.FirstOrDefault(s => s.Id == d.Id) ?? d);
-        if (Interlocked.Read(ref _generation) == generation) _current = new Snapshot(rules, clock.GetUtcNow(), generation);
+        if (Interlocked.Read(ref _generation) == generation) _current = new Snapshot(rules, clock.GetUtcNow());
         return rules;
     }
 

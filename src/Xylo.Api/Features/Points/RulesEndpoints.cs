@@ -10,10 +10,10 @@ namespace Xylo.Api.Features.Points;
 public static class RulesEndpoints
 {
     [WolverineGet("/admin/rules"), Authorize(Policy = Policies.Admin)]
-    public static async Task<IReadOnlyList<EarningRule>> Get(IQuerySession session, CancellationToken cancellation)
+    public static async Task<IReadOnlyList<EarningRule>> Get(EarningRulesCache rules, CancellationToken cancellation)
     {
-        var stored = (await session.Query<EarningRule>().ToListAsync(cancellation)).ToDictionary(r => r.Id);
-        return EarningRule.Defaults.Select(d => stored.GetValueOrDefault(d.Id, d)).ToList();
+        var all = await rules.AllAsync(cancellation);
+        return EarningRule.Defaults.Select(d => all[d.Id]).ToList();
     }
 
     /// <summary>Replaces one rule's settings (its id and kind are fixed).</summary>

@@ -4,8 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
 using Wolverine.Http;
-using Wolverine.Marten.Publishing;
-using Wolverine.Runtime;
+using Xylo.Api.Features.Points;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -14,26 +13,20 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_admin_rules : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
-        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
-        private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
+        private readonly Xylo.Api.Features.Points.EarningRulesCache _earningRulesCache;
 
-        public GET_admin_rules(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_admin_rules(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Xylo.Api.Features.Points.EarningRulesCache earningRulesCache) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
-            _outboxedSessionFactory = outboxedSessionFactory;
-            _wolverineRuntime = wolverineRuntime;
+            _earningRulesCache = earningRulesCache;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
-            Wolverine.Http.Runtime.UserNameMiddleware.Apply(httpContext, messageContext);
-            // Building the Marten session
-            await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Points.RulesEndpoints").SetTag("http.route", "/admin/rules").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var earningRuleIReadOnlyList_response = await Xylo.Api.Features.Points.RulesEndpoints.Get(((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
+            var earningRuleIReadOnlyList_response = await Xylo.Api.Features.Points.RulesEndpoints.Get(_earningRulesCache, httpContext.RequestAborted).ConfigureAwait(false);
 
             // Writing the response body to JSON because this was the first 'return variable' in the method signature
             await WriteJsonAsync(httpContext, earningRuleIReadOnlyList_response, 404);
