@@ -15,7 +15,7 @@ public sealed class SmokeCommandTests
         using (var api = StartApi(url))
         {
             await WaitForHealthAsync(url, api);
-            var (exitCode, output) = await RunXyloAsync("smoke", url);
+            var (exitCode, output) = await XyloScript.RunAsync(null, "smoke", url);
             exitCode.ShouldBe(0, output);
             output.ShouldContain("ok      health: GET /health");
             output.ShouldContain("ok      metrics: the guide's names");
@@ -24,7 +24,7 @@ public sealed class SmokeCommandTests
             await api.WaitForExitAsync(TestContext.Current.CancellationToken);
         }
 
-        var (stoppedExit, stoppedOutput) = await RunXyloAsync("smoke", url);
+        var (stoppedExit, stoppedOutput) = await XyloScript.RunAsync(null, "smoke", url);
         stoppedExit.ShouldNotBe(0, stoppedOutput);
         stoppedOutput.ShouldContain("FAILED  health: GET /health");
         stoppedOutput.ShouldContain("smoke check failed: health: GET /health; readiness: GET /health/ready");
@@ -72,21 +72,5 @@ public sealed class SmokeCommandTests
         }
 
         throw new TimeoutException($"the API did not answer {url}/health within 90 s");
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunXyloAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("bash", [Repository.PathOf("xylo"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Repository.Root(),
-        };
-        start.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output + await errors);
     }
 }
