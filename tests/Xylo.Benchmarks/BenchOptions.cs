@@ -7,8 +7,8 @@ internal sealed class BenchOptions
     public static readonly string[] AllScenarios = ["baseline", "earn", "contention", "projection-lag", "footprint", "rebuild", "mints", "restore", "audit"];
 
     public string Root { get; private set; } = Directory.GetCurrentDirectory();
-    public int PgPort { get; private set; } = 55434;
-    public int RedisPort { get; private set; } = 56381;
+    public int PgPort { get; private set; } = StackPorts.Get("BENCH_PG");
+    public int RedisPort { get; private set; } = StackPorts.Get("BENCH_REDIS");
     public string Pgbench { get; private set; } = "/usr/lib/postgresql/15/bin/pgbench";
     public string Command { get; private set; } = "./xylo bench";
     public int Users { get; private set; } = 2000;
@@ -18,12 +18,12 @@ internal sealed class BenchOptions
     public int AuditEvents { get; private set; } = 1_000_000;
     /// <summary>Mint requests the mints scenario sends (and raw reference sends); 300 unless told.</summary>
     public int Mints { get; private set; } = 300;
-    public int AnvilPort { get; private set; } = 58547;
+    public int AnvilPort { get; private set; } = StackPorts.Get("BENCH_ANVIL");
     /// <summary>Events seeded for the rebuild scenario (goal stated at ≥ 1,000,000).</summary>
     public int RebuildEvents { get; private set; } = 1_000_000;
     /// <summary>Events the restore scenario's archive must hold (goal stated at ≥ 1,000,000).</summary>
     public int RestoreEvents { get; private set; } = 1_000_000;
-    public string ApiUrl { get; private set; } = "http://127.0.0.1:3100";
+    public string ApiUrl { get; private set; } = $"http://127.0.0.1:{StackPorts.Get("BENCH_API")}";
     /// <summary>The highest limit the API's options accept (1..1,000,000 per 15-minute window); a full run sends well under it.</summary>
     public string PermitLimit { get; } = "1000000";
     public string ApiKey { get; } = "bench-" + Guid.NewGuid().ToString("N");

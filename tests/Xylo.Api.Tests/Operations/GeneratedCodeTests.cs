@@ -12,7 +12,7 @@ public sealed class GeneratedCodeTests
     [Fact]
     public async Task The_committed_generated_code_is_what_codegen_writes_for_the_current_endpoints_and_handlers()
     {
-        var committed = Path.Combine(RepositoryRoot(), "src", "Xylo.Api", "Internal", "Generated");
+        var committed = Path.Combine(Repository.Root(), "src", "Xylo.Api", "Internal", "Generated");
         var fresh = Path.Combine(Path.GetTempPath(), "xylo-tests", "codegen", Guid.NewGuid().ToString("N"));
         try
         {
@@ -48,14 +48,4 @@ public sealed class GeneratedCodeTests
             file => File.ReadAllText(file).ReplaceLineEndings("\n"),
             StringComparer.Ordinal)
         : [];
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Xylo.sln"))) return directory.FullName;
-        }
-
-        throw new InvalidOperationException($"no Xylo.sln above {AppContext.BaseDirectory}");
-    }
 }

@@ -21,11 +21,11 @@ public sealed class ProductionStartupTests
             ["YOUTUBE_API_KEY"] = "a-real-looking-youtube-key",
             ["X_CLIENT_ID"] = "",
             ["X_CLIENT_SECRET"] = "",
-            ["SLACK_WEBHOOK_URL"] = "",
+            ["SLACK_ALERTS_WEBHOOK_URL"] = "",
         }, environment: "Production"));
 
         failure.Message.ShouldContain("Production needs real values");
-        foreach (var name in new[] { "JWT_SECRET", "PRIVATE_KEY", "CHAIN_RPC_URL", "X_CLIENT_ID", "X_CLIENT_SECRET", "SLACK_WEBHOOK_URL" })
+        foreach (var name in new[] { "JWT_SECRET", "PRIVATE_KEY", "CHAIN_RPC_URL", "X_CLIENT_ID", "X_CLIENT_SECRET", "SLACK_ALERTS_WEBHOOK_URL", "SLACK_MONITORING_WEBHOOK_URL" })
         {
             failure.Message.ShouldContain(name);
         }
@@ -86,7 +86,8 @@ public sealed class ProductionStartupTests
         ["YOUTUBE_API_KEY"] = "a-real-looking-youtube-key",
         ["X_CLIENT_ID"] = "real-client-id",
         ["X_CLIENT_SECRET"] = "real-client-secret",
-        ["SLACK_WEBHOOK_URL"] = "http://127.0.0.1:1/hooks/real",
+        ["SLACK_ALERTS_WEBHOOK_URL"] = "http://127.0.0.1:1/hooks/alerts",
+        ["SLACK_MONITORING_WEBHOOK_URL"] = "http://127.0.0.1:1/hooks/monitoring",
     };
 
     private static async Task ApplySchemaAsync(string databaseUrl)

@@ -11,6 +11,8 @@ public sealed class SecretRedactionTests : IAsyncLifetime
     private const string PrivateKey = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
     private const string YouTubeKey = "AIzaSyTestKeyNotRealButLong123456";
     private const string XSecret = "x-client-secret-9d8c7b6a5f4e3d2c";
+    private const string ApiKey = "integration-key-1-0f9e8d7c6b5a4f3e2d1c0b9a";
+    private const string OtherApiKey = "integration-key-2-a1b2c3d4e5f60718293a4b5c";
     private const string DatabasePassword = "db-pass-4c1e9f0a7b";
     private const string BearerToken = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LXVzZXIifQ.c2lnbmF0dXJlLXBhcnQ";
     private IAlbaHost _host = null!;
@@ -21,6 +23,7 @@ public sealed class SecretRedactionTests : IAsyncLifetime
         ["PRIVATE_KEY"] = PrivateKey,
         ["YOUTUBE_API_KEY"] = YouTubeKey,
         ["X_CLIENT_SECRET"] = XSecret,
+        ["INTEGRATION_API_KEYS"] = $"{ApiKey}, {OtherApiKey}",
     });
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
@@ -33,6 +36,7 @@ public sealed class SecretRedactionTests : IAsyncLifetime
             s.Post.Text("").ToUrl("/probe/careless-log");
             s.WithRequestHeader("Authorization", $"Bearer {BearerToken}");
             s.WithRequestHeader("X-Correlation-Id", "redaction-check");
+            s.WithRequestHeader("X-Api-Key", ApiKey);
         });
 
         var lines = await Eventually.Get(
@@ -42,7 +46,7 @@ public sealed class SecretRedactionTests : IAsyncLifetime
             text => text.Contains("Careless exception", StringComparison.Ordinal) && text.Contains("\"StatusCode\":200", StringComparison.Ordinal));
 
         lines.ShouldContain("Careless line", customMessage: "the careless line was logged (redacted), so the check is real");
-        foreach (var secret in new[] { JwtSecret, PrivateKey, YouTubeKey, XSecret, BearerToken })
+        foreach (var secret in new[] { JwtSecret, PrivateKey, YouTubeKey, XSecret, BearerToken, ApiKey, OtherApiKey })
         {
             lines.ShouldNotContain(secret);
         }

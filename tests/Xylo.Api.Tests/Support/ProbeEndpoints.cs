@@ -47,9 +47,10 @@ public static class CarelessLoggingProbeEndpoint
     public static string Post(HttpContext context, IConfiguration configuration, ILogger<ProbeItem> logger)
     {
 #pragma warning disable CA1848, CA2254 // deliberately careless: this is what the redaction must survive
-        logger.LogWarning("Careless line: auth {Authorization}, jwt {Jwt}, key {Key}, youtube {YouTube}, x {XSecret}, db {Database}",
+        logger.LogWarning("Careless line: auth {Authorization}, jwt {Jwt}, key {Key}, youtube {YouTube}, x {XSecret}, db {Database}, api key {ApiKey}, keys {ApiKeys}",
             context.Request.Headers.Authorization.ToString(), configuration["JWT_SECRET"], configuration["PRIVATE_KEY"],
-            configuration["YOUTUBE_API_KEY"], configuration["X_CLIENT_SECRET"], configuration["DATABASE_URL"]);
+            configuration["YOUTUBE_API_KEY"], configuration["X_CLIENT_SECRET"], configuration["DATABASE_URL"],
+            context.Request.Headers["X-Api-Key"].ToString(), configuration["INTEGRATION_API_KEYS"]);
         logger.LogError(new InvalidOperationException($"exception text with {configuration["JWT_SECRET"]}"), "Careless exception");
 #pragma warning restore CA1848, CA2254
         return "logged";

@@ -4,8 +4,8 @@ namespace Xylo.Api.Tests.Support;
 public static class TestStack
 {
     public static string DatabaseUrl =>
-        Environment.GetEnvironmentVariable("DATABASE_URL") ?? "postgres://xylo:xylo@127.0.0.1:55433/xylo";
+        Environment.GetEnvironmentVariable("DATABASE_URL") ?? $"postgres://xylo:xylo@127.0.0.1:{StackPorts.Get("TEST_PG")}/xylo";
 
     public static string RedisUrl =>
-        Environment.GetEnvironmentVariable("REDIS_URL") ?? "redis://127.0.0.1:56380";
+        Environment.GetEnvironmentVariable("REDIS_URL") ?? $"redis://127.0.0.1:{StackPorts.Get("TEST_REDIS")}";
 }

@@ -4,7 +4,8 @@ using Xylo.Api.Operations.Configuration;
 namespace Xylo.Api.External.Slack;
 
 /// <summary>
-/// Posts notices to the incoming webhook. It runs on its own durable queue, so Slack being slow or down
+/// Posts notices to the channel's incoming webhook (SLACK_ALERTS_WEBHOOK_URL for #alerts, SLACK_MONITORING_WEBHOOK_URL
+/// for #monitoring; SLACK_WEBHOOK_URL when a channel has none). It runs on its own durable queue, so Slack being slow or down
 /// delays a notice (Wolverine retries it) and never a mint.
 /// </summary>
 public static class SlackNoticeHandler
@@ -14,9 +15,11 @@ public static class SlackNoticeHandler
     public static async Task Handle(SlackNotice notice, IHttpClientFactory clients, IConfiguration configuration, ILogger<SlackNotice> logger,
         CancellationToken cancellation)
     {
-        if (configuration[XyloSecrets.SlackWebhookUrl] is not { Length: > 0 } webhook)
+        var alerts = notice.Channel == SlackNotice.AlertsChannel;
+        if (XyloSecrets.SlackWebhookFor(configuration, alerts) is not { } webhook)
         {
-            logger.LogDebug("No {Setting}: Slack notice to {Channel} not sent: {Text}", XyloSecrets.SlackWebhookUrl, notice.Channel, notice.Text);
+            logger.LogDebug("No {Setting}: Slack notice to {Channel} not sent: {Text}",
+                alerts ? XyloSecrets.SlackAlertsWebhookUrl : XyloSecrets.SlackMonitoringWebhookUrl, notice.Channel, notice.Text);
             return;
         }
 

@@ -15,18 +15,38 @@ public sealed class XyloSecrets
     public const string YouTubeApiKey = "YOUTUBE_API_KEY";
     public const string XClientId = "X_CLIENT_ID";
     public const string XClientSecret = "X_CLIENT_SECRET";
+    /// <summary>Slack #alerts (errors); Slack app webhooks post only to the channel they were made for, so each channel has its own.</summary>
+    public const string SlackAlertsWebhookUrl = "SLACK_ALERTS_WEBHOOK_URL";
+
+    /// <summary>Slack #monitoring (everything else).</summary>
+    public const string SlackMonitoringWebhookUrl = "SLACK_MONITORING_WEBHOOK_URL";
+
+    /// <summary>The guide's single webhook: still read as the fallback for both channels, no longer required.</summary>
     public const string SlackWebhookUrl = "SLACK_WEBHOOK_URL";
 
-    public static readonly IReadOnlyList<string> All =
+    /// <summary>Comma-separated keys of the integrations (<c>X-Api-Key</c>); optional, each at least <see cref="MinimumKeyLength"/> characters.</summary>
+    public const string IntegrationApiKeys = "INTEGRATION_API_KEYS";
+
+    public const int MinimumKeyLength = 32;
+
+    /// <summary>Required outside Development and Testing, with real values.</summary>
+    public static readonly IReadOnlyList<string> Required =
     [
-        DatabaseUrl, RedisUrl, JwtSecret, ChainRpcUrl, PrivateKey, YouTubeApiKey, XClientId, XClientSecret, SlackWebhookUrl,
+        DatabaseUrl, RedisUrl, JwtSecret, ChainRpcUrl, PrivateKey, YouTubeApiKey, XClientId, XClientSecret, SlackAlertsWebhookUrl,
+        SlackMonitoringWebhookUrl,
     ];
 
-    /// <summary>Names whose values are secret as a whole; URLs are secret only in their password part.</summary>
-    public static readonly IReadOnlyList<string> Opaque = [JwtSecret, PrivateKey, YouTubeApiKey, XClientSecret, SlackWebhookUrl];
+    public static readonly IReadOnlyList<string> All = [.. Required, SlackWebhookUrl, IntegrationApiKeys];
 
-    /// <summary>Values shipped for local development (appsettings.Development.json, anvil's first account): never valid in Production.</summary>
-    public static readonly IReadOnlySet<string> DevelopmentValues = new HashSet<string>(StringComparer.Ordinal)
+    /// <summary>Names whose values are secret as a whole; URLs are secret only in their password part.</summary>
+    public static readonly IReadOnlyList<string> Opaque =
+        [JwtSecret, PrivateKey, YouTubeApiKey, XClientSecret, SlackAlertsWebhookUrl, SlackMonitoringWebhookUrl, SlackWebhookUrl];
+
+    /// <summary>
+    /// Values shipped for local development (appsettings.Development.json, anvil's first account): never valid outside
+    /// Development. Compared ignoring case (a hex key is the same key in capitals) and surrounding blanks.
+    /// </summary>
+    public static readonly IReadOnlySet<string> DevelopmentValues = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "xylo-development-jwt-secret-not-for-production-use-0123456789",
         "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
@@ -50,9 +70,18 @@ public sealed class XyloSecrets
         return this;
     }
 
-    /// <summary>Every secret that is missing or still holds a development value.</summary>
-    public IReadOnlyList<string> UnusableInProduction() =>
-        All.Where(name => this[name] is not { } value || DevelopmentValues.Contains(value.Trim())).ToList();
+    /// <summary>Every required secret that is missing or still holds a development value.</summary>
+    public IReadOnlyList<string> UnusableWhenDeployed() =>
+        Required.Where(name => this[name] is not { } value || DevelopmentValues.Contains(value.Trim())).ToList();
+
+    /// <summary>The integration API keys (<see cref="IntegrationApiKeys"/>, comma separated).</summary>
+    public IReadOnlyList<string> ApiKeys() =>
+        (this[IntegrationApiKeys] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The webhook of a Slack channel: its own, else the single <see cref="SlackWebhookUrl"/>.</summary>
+    public static string? SlackWebhookFor(IConfiguration configuration, bool alerts) =>
+        configuration[alerts ? SlackAlertsWebhookUrl : SlackMonitoringWebhookUrl] is { Length: > 0 } own ? own
+        : configuration[SlackWebhookUrl] is { Length: > 0 } shared ? shared : null;
 
     /// <summary>The concrete secret strings to keep out of every log line, including passwords inside URLs.</summary>
     public IEnumerable<string> SensitiveStrings()
@@ -61,6 +90,8 @@ public sealed class XyloSecrets
         {
             if (this[name] is { Length: > 0 } value) yield return value;
         }
+
+        foreach (var key in ApiKeys()) yield return key;
 
         foreach (var name in new[] { DatabaseUrl, RedisUrl, ChainRpcUrl })
         {
@@ -73,24 +104,36 @@ public sealed class XyloSecrets
     }
 }
 
+/// <summary>
+/// Every environment but Development and Testing (the test suite's) is a deployed one (Staging, Production, any other
+/// name): it needs every required secret, none of them a development default, and keys of a minimum length.
+/// </summary>
 public sealed class XyloSecretsValidator(IHostEnvironment environment) : IValidateOptions<XyloSecrets>
 {
+    public static bool IsDeployed(IHostEnvironment environment) => !environment.IsDevelopment() && !environment.IsEnvironment("Testing");
+
     public ValidateOptionsResult Validate(string? name, XyloSecrets options)
     {
         var failures = new List<string>();
         if (options[XyloSecrets.DatabaseUrl] is null) failures.Add($"{XyloSecrets.DatabaseUrl} is required");
         if (options[XyloSecrets.JwtSecret] is null) failures.Add($"{XyloSecrets.JwtSecret} is required");
+        if (!IsDeployed(environment)) return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
-        if (environment.IsProduction() && options.UnusableInProduction() is { Count: > 0 } unusable)
+        if (options.UnusableWhenDeployed() is { Count: > 0 } unusable)
         {
             failures.Add(
-                "Production needs real values for these secrets (missing or set to a development default): "
+                $"{environment.EnvironmentName} needs real values for these secrets (missing or set to a development default): "
                 + string.Join(", ", unusable));
         }
 
-        if (environment.IsProduction() && options[XyloSecrets.JwtSecret] is { Length: < 32 })
+        if (options[XyloSecrets.JwtSecret] is { } jwt && jwt.Trim().Length < XyloSecrets.MinimumKeyLength)
         {
-            failures.Add($"{XyloSecrets.JwtSecret} must be at least 32 characters");
+            failures.Add($"{XyloSecrets.JwtSecret} must be at least {XyloSecrets.MinimumKeyLength} characters");
+        }
+
+        if (options.ApiKeys().Any(key => key.Length < XyloSecrets.MinimumKeyLength || XyloSecrets.DevelopmentValues.Contains(key)))
+        {
+            failures.Add($"every key in {XyloSecrets.IntegrationApiKeys} must be at least {XyloSecrets.MinimumKeyLength} characters and not a development value");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

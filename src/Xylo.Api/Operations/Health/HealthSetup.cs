@@ -23,6 +23,7 @@ public static class HealthSetup
             .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(2))
             .AddCheck<ProjectionDaemonHealthCheck>("projections", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(3))
             .AddCheck<ChainHealthCheck>("chain", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(3));
+        services.AddHostedService<ProjectionLagMetrics>();
         return services;
     }
 
