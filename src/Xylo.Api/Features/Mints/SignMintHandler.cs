@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using JasperFx.Events;
 using Marten;
 using Nethereum.Contracts;
@@ -23,6 +24,7 @@ public static class SignMintHandler
     public static async Task<object[]> Handle(SignMints message, IDocumentSession session, IDocumentStore store, ChainGateway chain,
         TimeProvider clock, ILogger<SignMints> logger, CancellationToken cancellation)
     {
+        var started = Stopwatch.GetTimestamp();
         var reads = session.CreateBatchQuery();
         var fetches = message.MintIds.Distinct().Select(id => reads.Events.FetchForWriting<Mint>(id)).ToList();
         await reads.Execute(cancellation);
@@ -34,10 +36,12 @@ public static class SignMintHandler
 
         if (queued.Count == 0) return [];
 
+        var read = Stopwatch.GetElapsedTime(started);
         var preflights = new MintPreflight[queued.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, queued.Count), new ParallelOptions { MaxDegreeOfParallelism = PreflightParallelism, CancellationToken = cancellation },
             async (i, _) => preflights[i] = await chain.PreflightMintAsync(queued[i].Aggregate!));
 
+        var dryRuns = Stopwatch.GetElapsedTime(started) - read;
         var now = clock.GetUtcNow();
         var next = new List<object?>();
         var ready = new List<(IEventStream<Mint> Stream, long GasEstimate)>();
@@ -82,17 +86,20 @@ public static class SignMintHandler
 
         var fees = await chain.QuoteFeesAsync();
         var first = await SignerNonces.TakeAsync(session, chain, ready.Count, cancellation);
+        var signed = new SignedMintTransaction[ready.Count];
+        Parallel.For(0, ready.Count, new ParallelOptions { CancellationToken = cancellation }, k => signed[k] = chain.Sign(chain.RewardsContract,
+            ChainGateway.MintCall(ready[k].Stream.Aggregate!).GetCallData().ToHex(true), first + k, chain.GasLimitFor(ready[k].GasEstimate), fees));
         for (var k = 0; k < ready.Count; k++)
         {
-            var (stream, gasEstimate) = ready[k];
+            var (stream, tx) = (ready[k].Stream, signed[k]);
             var mint = stream.Aggregate!;
-            var tx = chain.Sign(chain.RewardsContract, ChainGateway.MintCall(mint).GetCallData().ToHex(true), first + k, chain.GasLimitFor(gasEstimate), fees);
             stream.AppendMany(MintDecisions.Sign(mint, tx, now).Events);
             SignerNonces.Record(session, tx, $"mint:{mint.Id}", now);
             next.Add(new BroadcastMint(mint.Id));
         }
 
-        logger.LogInformation("Signed {Count} mints with nonces {First}..{Last} (max fee {MaxFee} wei)", ready.Count, first, first + ready.Count - 1, fees.MaxFeePerGas);
+        logger.LogInformation("Signed {Count} mints with nonces {First}..{Last} (max fee {MaxFee} wei): read {ReadMs:F0} ms, dry runs {DryRunMs:F0} ms, all {TotalMs:F0} ms before the commit",
+            ready.Count, first, first + ready.Count - 1, fees.MaxFeePerGas, read.TotalMilliseconds, dryRuns.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return [.. next.OfType<object>()];
     }
 
