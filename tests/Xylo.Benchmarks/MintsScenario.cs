@@ -130,6 +130,12 @@ internal static class MintsScenario
             new("mints", "requested→confirmed p95", $"{p95:F2} s", "—", "—", "—",
                 $"p50 {p50:F2} s, max {max:F2} s over {latencies.Length:N0} mints; {stages.Summary}"),
             new("mints", "duplicates / nonce gap", checks.Clean ? "none" : "FOUND", "—", "—", "zero duplicates", checks.Summary),
+            new("mints", "requests answered 409", ours.Conflicts.ToString(Inv), "—", "—", "0",
+                $"{ours.Accepted:N0} accepted, {ours.Rejected} refused; a 409 is sent again with its Idempotency-Key (up to 5 times)"),
+            new("mints", "request intake", $"{ours.Accepted / ours.RequestSeconds:F1}/s", "—", "—", "—",
+                $"{ours.Accepted:N0} POST /me/mints answered 202 in {ours.RequestSeconds:F2} s, 64 concurrent, {fanCount} fans × {MintsPerFan}"),
+            new("mints", "signer mints/s", stages.SignedPerSecond is { } signed ? $"{signed:F1}/s" : "—", "—", "—", "—",
+                "first to last MintTransactionSigned commit (mt_events.timestamp)"),
         ];
         var other = Math.Max(0, cores["machine"] - cores["api"] - cores["postgres"] - cores["redis"] - cores["harness"] - anvilCores);
         return new MintsResult(rows, new
@@ -144,6 +150,7 @@ internal static class MintsScenario
             {
                 ours.Accepted,
                 ours.Rejected,
+                ours.Conflicts,
                 ours.Confirmed,
                 ours.Seconds,
                 perSecond,
@@ -167,7 +174,7 @@ internal static class MintsScenario
 
     // ------------------------------------------------------------------ ours
 
-    private sealed record Ours(int Accepted, int Rejected, int Confirmed, double Seconds, double PerSecond, double RequestSeconds, IReadOnlyList<MintRow> Views);
+    private sealed record Ours(int Accepted, int Rejected, int Conflicts, int Confirmed, double Seconds, double PerSecond, double RequestSeconds, IReadOnlyList<MintRow> Views);
 
     private static async Task<Ours> OursAsync(BenchOptions options, HttpClient http, Fan[] fans, Guid rewardId, int m, CancellationToken cancellation)
     {
@@ -231,7 +238,7 @@ internal static class MintsScenario
         var confirmed = views.Where(v => v is { Status: "confirmed", ConfirmedAt: not null }).ToList();
         var seconds = confirmed.Count == 0 ? clock.Elapsed.TotalSeconds : (confirmed.Max(v => v.ConfirmedAt!.Value) - started).TotalSeconds;
         if (retried > 0) Console.WriteLine($"bench: mints: {retried} requests answered 409 and were sent again with their Idempotency-Key");
-        return new Ours(accepted.Length, rejected, confirmed.Count, seconds, confirmed.Count / seconds, requestSeconds, views);
+        return new Ours(accepted.Length, rejected, retried, confirmed.Count, seconds, confirmed.Count / seconds, requestSeconds, views);
     }
 
     private static async Task<List<MintRow>> ViewsAsync(NpgsqlConnection db, Guid[] ids, CancellationToken cancellation)
@@ -247,7 +254,7 @@ internal static class MintsScenario
     private static readonly JsonSerializerOptions CaseInsensitive = new() { PropertyNameCaseInsensitive = true };
 
     /// <summary>Where mints wait: each step's commit time from the mint streams' events.</summary>
-    private static async Task<(string Summary, object Figure)> StagesAsync(BenchOptions options, Guid[] ids, CancellationToken cancellation)
+    private static async Task<(string Summary, object Figure, double? SignedPerSecond)> StagesAsync(BenchOptions options, Guid[] ids, CancellationToken cancellation)
     {
         await using var db = new NpgsqlConnection(options.Npgsql);
         await db.OpenAsync(cancellation);
@@ -282,7 +289,7 @@ internal static class MintsScenario
         var signed = at.Values.Where(s => s.ContainsKey("mint_transaction_signed")).Select(s => s["mint_transaction_signed"]).Order().ToList();
         double? signRate = signed.Count > 1 ? (signed.Count - 1) / (signed[^1] - signed[0]).TotalSeconds : null;
         if (signRate is { } rate) parts.Add($"signer {rate:F1} mints/s ({signed.Count} signed over {(signed[^1] - signed[0]).TotalSeconds:F1} s)");
-        return (string.Join("; ", parts), new { eventTypes = types, spans, signedPerSecond = signRate, source = "mt_events.timestamp (commit time) of each step, per mint stream" });
+        return (string.Join("; ", parts), new { eventTypes = types, spans, signedPerSecond = signRate, source = "mt_events.timestamp (commit time) of each step, per mint stream" }, signRate);
 
         static string Short(string type) => type.Replace("mint_transaction_", "", StringComparison.Ordinal).Replace("mint_", "", StringComparison.Ordinal);
     }

@@ -40,6 +40,10 @@ public sealed class ChainGateway
     private readonly MintPipelineOptions _options;
     private readonly Lazy<(Web3 Web3, EthECKey Key)> _client;
 
+    // Derived from the key once: deriving the public key is an elliptic-curve multiplication, and the address is asked
+    // for in every dry run and every signature.
+    private readonly Lazy<string> _signer;
+
     public ChainGateway(IConfiguration configuration, IOptions<ChainOptions> chain, IOptions<MintPipelineOptions> options)
     {
         _chain = chain.Value;
@@ -54,11 +58,12 @@ public sealed class ChainGateway
                 : throw new InvalidOperationException($"{XyloSecrets.PrivateKey} is not set: the chain pipeline has no signer");
             return (new Web3(new RpcClient(new Uri(url))), key);
         });
+        _signer = new Lazy<string>(() => _client.Value.Key.GetPublicAddress().ToLowerInvariant());
     }
 
     public bool IsConfigured => _chain.RewardsContract is { Length: > 0 };
 
-    public string Signer => _client.Value.Key.GetPublicAddress().ToLowerInvariant();
+    public string Signer => _signer.Value;
 
     public string RewardsContract => _chain.RewardsContract?.ToLowerInvariant()
         ?? throw new InvalidOperationException("Chain:RewardsContract is not configured: deploy the contracts first (contracts deploy)");
@@ -122,7 +127,10 @@ public sealed class ChainGateway
         return new FeeQuote(Math.Min((2 * baseFee) + priority, _options.MaxFeeCapWei), priority);
     }
 
-    /// <summary>Signs offline: the bytes and hash exist before anything is sent, so they can be recorded first.</summary>
+    /// <summary>
+    /// Signs offline: the bytes and hash exist before anything is sent, so they can be recorded first. Safe to call from
+    /// several threads at once (a batch signs in parallel: each signature is CPU work only).
+    /// </summary>
     public SignedMintTransaction Sign(string contract, string callData, long nonce, long gasLimit, FeeQuote fees)
     {
         var transaction = new Transaction1559(_chain.ChainId, nonce, fees.MaxPriorityFeePerGas, fees.MaxFeePerGas, gasLimit,

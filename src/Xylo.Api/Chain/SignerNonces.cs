@@ -17,20 +17,22 @@ public sealed record SignedTransaction(string Id, string Signer, long Nonce, str
 public static class SignerNonces
 {
     /// <summary>
-    /// Takes the signer's next nonce in the caller's session. Two nodes taking one nonce collide on the
-    /// document's version (or on the insert of the first), and one of them retries.
+    /// Takes the signer's next <paramref name="count"/> nonces in the caller's session and answers the first; the
+    /// caller records a signed transaction for every one of them in the same transaction. Two nodes taking one
+    /// nonce collide on the document's version (or on the insert of the first), and one of them retries.
     /// </summary>
-    public static async Task<long> TakeAsync(IDocumentSession session, ChainGateway chain, CancellationToken cancellation)
+    public static async Task<long> TakeAsync(IDocumentSession session, ChainGateway chain, int count, CancellationToken cancellation)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         var current = await session.LoadAsync<SignerNonce>(chain.Signer, cancellation);
         if (current is null)
         {
             var first = await chain.TransactionCountAsync(pending: true);
-            session.Insert(new SignerNonce(chain.Signer, first + 1));
+            session.Insert(new SignerNonce(chain.Signer, first + count));
             return first;
         }
 
-        session.Store(current with { Next = current.Next + 1 });
+        session.Store(current with { Next = current.Next + count });
         return current.Next;
     }
 

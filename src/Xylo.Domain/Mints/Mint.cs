@@ -11,7 +11,8 @@ public sealed record MintRequested(
     string MetadataUri,
     long Cost,
     string RequestId,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt,
+    bool SupplyUnlimited = false);
 
 /// <summary>Recorded before the transaction leaves the process: a crash after this point rebroadcasts these bytes.</summary>
 public sealed record MintTransactionSigned(
@@ -73,6 +74,10 @@ public sealed record MinedIn(string TxHash, long BlockNumber, string BlockHash);
 /// One mint request (stream id = mint id). Every transaction signed for it shares one nonce at a time,
 /// so at most one of them can be mined; the contract refuses a second token for the request id.
 /// </summary>
+/// <param name="SupplyUnlimited">
+/// The reward had no supply limit when the mint was requested: no unit was claimed, so a failure returns none.
+/// (Requests before this field claimed a unit of every reward; they read false.)
+/// </param>
 public sealed record Mint(
     Guid Id,
     Guid UserId,
@@ -95,7 +100,8 @@ public sealed record Mint(
     string? Reason,
     DateTimeOffset RequestedAt,
     DateTimeOffset? SignedAt,
-    DateTimeOffset? LastSentAt)
+    DateTimeOffset? LastSentAt,
+    bool SupplyUnlimited = false)
 {
     public bool IsTerminal => Status is MintStatus.Confirmed or MintStatus.Failed;
 
@@ -120,7 +126,7 @@ public sealed record Mint(
 
     public static Mint Create(MintRequested e) =>
         new(e.MintId, e.UserId, e.RewardId, e.Wallet, e.MetadataUri, e.Cost, e.RequestId, MintStatus.Queued,
-            null, null, null, null, 0, 0, 0, [], null, null, null, e.RequestedAt, null, null);
+            null, null, null, null, 0, 0, 0, [], null, null, null, e.RequestedAt, null, null, e.SupplyUnlimited);
 
     public Mint Apply(MintTransactionSigned e) => this with
     {

@@ -6,8 +6,11 @@ namespace Xylo.Domain.Mints;
 
 public sealed record RequestMint(Guid MintId, Guid UserId, Guid RewardId);
 
-/// <summary>What one accepted request appends, to three streams in one transaction.</summary>
-public sealed record MintRequestAccepted(MintRequested Requested, PointsReserved Hold, RewardSupplyClaimed Claim);
+/// <summary>
+/// What one accepted request appends in one transaction: the mint's stream, the fan's hold and, for a reward with a
+/// supply limit only, a unit of its supply (a reward without one is not written to, so its buyers never queue on it).
+/// </summary>
+public sealed record MintRequestAccepted(MintRequested Requested, PointsReserved Hold, RewardSupplyClaimed? Claim);
 
 public static partial class MintDecisions
 {
@@ -35,7 +38,9 @@ public static partial class MintDecisions
         if (reserve.Events.SingleOrDefault() is not PointsReserved hold) return Rejected(RejectionKind.Conflict, $"mint {command.MintId} was already requested");
 
         var requested = new MintRequested(command.MintId, command.UserId, reward.Id, user.Wallet, reward.MetadataUri, reward.Cost,
-            RequestIdFor(command.MintId), now);
+            RequestIdFor(command.MintId), now, SupplyUnlimited: reward.Supply is null);
+        if (reward.Supply is null) return Decision<MintRequestAccepted>.Accept(new MintRequestAccepted(requested, hold, null), requested, hold);
+
         var claim = new RewardSupplyClaimed(reward.Id, command.MintId, now);
         return Decision<MintRequestAccepted>.Accept(new MintRequestAccepted(requested, hold, claim), requested, hold, claim);
     }

@@ -22,9 +22,9 @@ public sealed record RewardSupplyClaimed(Guid RewardId, Guid MintId, DateTimeOff
 public sealed record RewardSupplyReturned(Guid RewardId, Guid MintId, string Reason, DateTimeOffset ReturnedAt);
 
 /// <summary>
-/// A reward of the catalog (stream id = reward id). Claims are appended with the stream locked
-/// (a transaction-scoped advisory lock on the reward, RewardStream.OpenLockedAsync), so concurrent mints of one
-/// reward queue up instead of overselling or conflicting.
+/// A reward of the catalog (stream id = reward id). Claims, made only for a limited supply, are appended with the
+/// stream locked (a transaction-scoped advisory lock on the reward, MintStreams.OpenLockedAsync), so concurrent mints
+/// of one reward queue up instead of overselling or conflicting; a reward without a limit is not written to by mints.
 /// </summary>
 public sealed record Reward(
     Guid Id,

@@ -4,6 +4,7 @@ using Xylo.Domain.Rewards;
 namespace Xylo.Projections.Rewards;
 
 /// <summary><c>GET /rewards</c>: the catalog with what is left of each supply.</summary>
+/// <param name="Claimed">Units held by live mints of a limited supply; 0 for a reward without a limit (its mints claim nothing).</param>
 public sealed record RewardView(
     Guid Id,
     string Name,

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
+using Npgsql;
 using Shouldly;
 using Xylo.Api.Chain.Contracts;
 using Xylo.Api.Features.Mints;
@@ -266,6 +267,87 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
         {
             await fixture.RestartHostAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_host_killed_in_the_middle_of_a_signing_batch_leaves_exactly_one_token_per_request_and_no_nonce_gap()
+    {
+        var admin = await Host.DevSignInAsync(null, "admin");
+        var reward = await Host.CreateRewardAsync(admin, cost: 10);
+        var fans = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => fixture.FanWithWalletAsync()));
+        MintAccepted[] accepted = [];
+        var held = 0;
+
+        // The API as a process of its own takes the mints; its signer dry-runs a batch and waits for its fee quote
+        // (held by the proxy), i.e. between reading the batch and committing it, when it is killed with SIGKILL.
+        await fixture.RestartHostAsync(whileDown: async () =>
+        {
+            fixture.Proxy.HoldFeeQuotes();
+            try
+            {
+                await using var api = await ApiHostProcess.StartAsync(fixture.HostSettings());
+                accepted = await Task.WhenAll(fans.SelectMany(f => Enumerable.Range(0, 4).Select(_ => api.RequestMintAsync(f.User, reward.Id))));
+                held = await Eventually.Get(() => Task.FromResult(fixture.Proxy.HeldFeeQuotes), n => n > 0, TimeSpan.FromSeconds(60));
+                await api.KillAsync();
+            }
+            finally
+            {
+                fixture.Proxy.ReleaseFeeQuotes();
+            }
+        });
+
+        held.ShouldBeGreaterThan(0, "the killed host was in the middle of a signing batch");
+        accepted.Length.ShouldBe(20);
+        var mints = new List<MintView>();
+        foreach (var mint in accepted) mints.Add(await ExactlyOneTokenAsync(mint));
+        mints.Select(m => m.TokenId).Distinct().Count().ShouldBe(20);
+        mints.Select(m => m.Nonce).Distinct().Count().ShouldBe(20);
+        var chain = await Host.GetJsonAsync<Xylo.Api.Features.Contracts.ChainStatus>("/admin/chain", admin);
+        chain!.Nonces.Local.ShouldBe(chain.Nonces.ChainLatest, "no nonce taken without its transaction");
+        chain.Nonces.ChainPending.ShouldBe(chain.Nonces.ChainLatest);
+    }
+
+    [Fact]
+    public async Task Queued_mints_are_queued_again_from_the_event_log_when_the_inbox_and_the_subscription_progress_are_gone()
+    {
+        // What a database restored from the archive holds: the events, no Wolverine inbox, no subscription progress.
+        // The reconciler's stall window is an hour here, so only the event log can bring the mints back.
+        var (fan, rewardId) = await FanAndRewardAsync();
+        await fixture.Anvil.StopAsync();
+        MintAccepted[] accepted;
+        try
+        {
+            accepted = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Host.RequestMintAsync(fan, rewardId)));
+            var ids = accepted.Select(a => a.MintId).ToArray();
+            await Eventually.Get(() => SubscriptionPassedAsync(ids), passed => passed, TimeSpan.FromSeconds(30));
+            (await SubscriptionPassedAsync(ids)).ShouldBeTrue("the subscription queued the signing of the three mints");
+
+            await fixture.RestartHostAsync(whileDown: async () =>
+            {
+                await using var db = NpgsqlDataSource.Create(TestDatabases.Npgsql(TestStack.DatabaseUrl));
+                await using var wipe = db.CreateCommand(
+                    $"delete from xylo.wolverine_incoming_envelopes; delete from xylo.mt_event_progression where name like '{MintWorkSubscription.Name}%'");
+                await wipe.ExecuteNonQueryAsync();
+                await fixture.Anvil.StartAsync();
+            }, overrides: new Dictionary<string, string?> { ["Mints:StalledAfterSeconds"] = "3600" });
+
+            foreach (var mint in accepted) await ExactlyOneTokenAsync(mint);
+        }
+        finally
+        {
+            await fixture.Anvil.StartAsync();
+            await fixture.RestartHostAsync();
+        }
+    }
+
+    /// <summary>Whether the mint-work subscription's progress is past every event of these mints.</summary>
+    private async Task<bool> SubscriptionPassedAsync(Guid[] mintIds)
+    {
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var passed = await session.QueryAsync<bool>(
+            "select coalesce((select last_seq_id from xylo.mt_event_progression where name = ?), 0) >= (select max(seq_id) from xylo.mt_events where stream_id = any(?))",
+            TestContext.Current.CancellationToken, MintWorkSubscription.Name + ":All", mintIds);
+        return passed[0];
     }
 
     private async Task<(System.Numerics.BigInteger MaxFee, System.Numerics.BigInteger Tip)> FeesOfAsync(string txHash)

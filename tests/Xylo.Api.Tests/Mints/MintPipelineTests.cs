@@ -191,6 +191,24 @@ public sealed class MintPipelineTests(MintFixture fixture)
         (await Host.GetJsonAsync<Xylo.Projections.Rewards.RewardView>($"/rewards/{reward.Id}"))!.Remaining.ShouldBe(0);
     }
 
+    [Fact]
+    public async Task One_fans_concurrent_mints_of_a_reward_without_a_supply_limit_are_all_accepted_and_never_write_the_reward()
+    {
+        var admin = await Host.DevSignInAsync(null, "admin");
+        var reward = await Host.CreateRewardAsync(admin, cost: 5);
+        var (fan, _) = await fixture.FanWithWalletAsync();
+
+        // Twenty at once from one fan: each waits for the one before it on the fan's account, none answers 409 (RequestMintAsync expects 202).
+        var accepted = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Host.RequestMintAsync(fan, reward.Id)));
+
+        foreach (var mint in accepted) await Host.WaitForMintAsync(mint.MintId, MintView.Confirmed, seconds: 120);
+        var balance = await Host.BalanceAsync(fan);
+        balance.Spent.ShouldBe(100);
+        balance.Held.ShouldBe(0);
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        (await session.Events.FetchStreamStateAsync(reward.Id, TestContext.Current.CancellationToken))!.Version.ShouldBe(1, "only RewardCreated: no claim on a reward without a limit");
+    }
+
     private async Task<(long Events, long Mints)> TouchedAsync(Guid[] streams)
     {
         await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();

@@ -23,6 +23,16 @@ public sealed class ChainProxy : IAsyncDisposable
 
     public int DroppedBroadcasts => Volatile.Read(ref _droppedBroadcasts);
 
+    private volatile TaskCompletionSource? _feeQuoteGate;
+    private int _heldFeeQuotes;
+
+    /// <summary>Fee quotes (<c>eth_maxPriorityFeePerGas</c>) held since <see cref="HoldFeeQuotes"/>: a signing batch waits between its dry runs and its commit.</summary>
+    public int HeldFeeQuotes => Volatile.Read(ref _heldFeeQuotes);
+
+    public void HoldFeeQuotes() => _feeQuoteGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseFeeQuotes() => Interlocked.Exchange(ref _feeQuoteGate, null)?.TrySetResult();
+
     private readonly ConcurrentDictionary<string, int> _unanswered = new(StringComparer.Ordinal);
 
     /// <summary>Calls of <paramref name="method"/> the node did not answer (it was down): proof that XYLO tried.</summary>
@@ -44,6 +54,12 @@ public sealed class ChainProxy : IAsyncDisposable
             Interlocked.Increment(ref _droppedBroadcasts);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
+        }
+
+        if (_feeQuoteGate is { } gate && Methods(body).Contains("eth_maxPriorityFeePerGas"))
+        {
+            Interlocked.Increment(ref _heldFeeQuotes);
+            await gate.Task.WaitAsync(context.RequestAborted);
         }
 
         HttpResponseMessage response;

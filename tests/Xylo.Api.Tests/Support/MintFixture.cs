@@ -47,7 +47,11 @@ public sealed class MintFixture : IAsyncLifetime
         Host = await StartHostAsync();
     }
 
-    public Task<IAlbaHost> StartHostAsync(IReadOnlyDictionary<string, string?>? overrides = null)
+    public Task<IAlbaHost> StartHostAsync(IReadOnlyDictionary<string, string?>? overrides = null) =>
+        XyloHost.StartAsync(environment: "Development", settings: HostSettings(overrides));
+
+    /// <summary>The host's configuration: the chain behind the proxy, the signer, Slack, and short pipeline timings.</summary>
+    public Dictionary<string, string?> HostSettings(IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var settings = new Dictionary<string, string?>
     {
@@ -69,7 +73,7 @@ public sealed class MintFixture : IAsyncLifetime
         ["Siwe:ChainId"] = Anvil.ChainId.ToString(CultureInfo.InvariantCulture),
     };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
-        return XyloHost.StartAsync(environment: "Development", settings: settings);
+        return settings;
     }
 
     /// <summary>Stops the host the way a crash would leave things (nothing flushed by hand), then boots a new one on the same database and chain.</summary>

@@ -47,6 +47,18 @@ public sealed class MintDecisionsTests
         accepted.Requested.RequestId.Length.ShouldBe(66);
     }
 
+    [Fact]
+    public void A_request_for_a_reward_without_a_supply_limit_holds_the_cost_and_leaves_the_reward_alone()
+    {
+        var (accepted, rejection) = MintDecisions.Request(new RequestMint(MintId, UserId, RewardId), Fan(), Offer(supply: null), Points(100), Now);
+
+        rejection.ShouldBeNull();
+        accepted!.Claim.ShouldBeNull();
+        accepted.Requested.SupplyUnlimited.ShouldBeTrue();
+        accepted.Hold.Amount.ShouldBe(30);
+        MintDecisions.Request(new RequestMint(MintId, UserId, RewardId), Fan(), Offer(), Points(100), Now).Value!.Requested.SupplyUnlimited.ShouldBeFalse();
+    }
+
     [Theory]
     [InlineData("no wallet", RejectionKind.Conflict)]
     [InlineData("suspended", RejectionKind.Forbidden)]

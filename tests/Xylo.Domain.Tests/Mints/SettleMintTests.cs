@@ -29,7 +29,7 @@ public sealed class SettleMintTests
 
         decision.Value!.AccountEvents.ShouldBe([new PointsSpent(UserId, MintId, 30, Now)]);
         decision.Value.RewardEvents.ShouldBeEmpty();
-        MintDecisions.SettlementTouches([new MintConfirmed(MintId, UserId, 7, "0xaaa", 1, Now, Now)]).ShouldBe((true, false));
+        MintDecisions.SettlementTouches(Requested, [new MintConfirmed(MintId, UserId, 7, "0xaaa", 1, Now, Now)]).ShouldBe((true, false));
     }
 
     [Fact]
@@ -39,7 +39,18 @@ public sealed class SettleMintTests
 
         decision.Value!.AccountEvents.ShouldBe([new PointsReleased(UserId, MintId, 30, $"mint {MintId} failed", Now)]);
         decision.Value.RewardEvents.ShouldBe([new RewardSupplyReturned(RewardId, MintId, "reverted", Now)]);
-        MintDecisions.SettlementTouches([new MintFailed(MintId, UserId, "reverted", Now)]).ShouldBe((true, true));
+        MintDecisions.SettlementTouches(Requested, [new MintFailed(MintId, UserId, "reverted", Now)]).ShouldBe((true, true));
+    }
+
+    [Fact]
+    public void A_failed_mint_of_a_reward_without_a_supply_limit_voids_its_hold_and_returns_no_unit()
+    {
+        var unlimited = Requested with { SupplyUnlimited = true };
+        var decision = MintDecisions.Settle(unlimited, Held(), [new MintFailed(MintId, UserId, "reverted", Now)], Now);
+
+        decision.Value!.AccountEvents.ShouldBe([new PointsReleased(UserId, MintId, 30, $"mint {MintId} failed", Now)]);
+        decision.Value.RewardEvents.ShouldBeEmpty();
+        MintDecisions.SettlementTouches(unlimited, [new MintFailed(MintId, UserId, "reverted", Now)]).ShouldBe((true, false));
     }
 
     [Fact]
@@ -48,7 +59,7 @@ public sealed class SettleMintTests
         var signed = new MintTransactionBroadcast(MintId, "0xaaa", Now);
 
         MintDecisions.Settle(Requested, Held(), [signed], Now).Events.ShouldBeEmpty();
-        MintDecisions.SettlementTouches([signed]).ShouldBe((false, false));
+        MintDecisions.SettlementTouches(Requested, [signed]).ShouldBe((false, false));
         MintDecisions.Settle(Requested, null, [new MintConfirmed(MintId, UserId, 7, "0xaaa", 1, Now, Now)], Now).Rejection!.Kind.ShouldBe(RejectionKind.NotFound);
     }
 }

@@ -53,7 +53,7 @@ public static class PauseContractEndpoint
             : await chain.EstimateGasAsync(address, new UnpauseFunction());
         var callData = pause ? new PauseFunction().GetCallData() : new UnpauseFunction().GetCallData();
         var now = clock.GetUtcNow();
-        var nonce = await SignerNonces.TakeAsync(session, chain, cancellation);
+        var nonce = await SignerNonces.TakeAsync(session, chain, 1, cancellation);
         var tx = chain.Sign(address, callData.ToHex(true), nonce, chain.GasLimitFor(gas), await chain.QuoteFeesAsync());
         var action = pause ? "pause" : "unpause";
         SignerNonces.Record(session, tx, $"{action}:{contract} by {admin.Id()}", now);

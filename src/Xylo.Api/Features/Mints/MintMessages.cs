@@ -1,7 +1,10 @@
 namespace Xylo.Api.Features.Mints;
 
-/// <summary>Sign the queued mint with the signer's next nonce (sequential queue per signer).</summary>
-public sealed record SignMint(Guid MintId);
+/// <summary>
+/// Sign these queued mints with the signer's next nonces, in one transaction (sequential queue per signer). Sent by
+/// <see cref="MintWorkSubscription"/> for what the event log says waits to be signed, and by the reconciler.
+/// </summary>
+public sealed record SignMints(Guid[] MintIds);
 
 /// <summary>Send the recorded raw transaction; sending it again is harmless.</summary>
 public sealed record BroadcastMint(Guid MintId);
@@ -15,5 +18,5 @@ public sealed record TrackMint(Guid MintId, Guid Loop);
 /// <summary>Re-sign a stuck transaction with the same nonce and a higher fee (sequential queue per signer).</summary>
 public sealed record ReplaceMintTransaction(Guid MintId);
 
-/// <summary>Deferred mints go back to the signer once the contract is unpaused.</summary>
+/// <summary>Deferred mints are resumed once the contract is unpaused (their <c>MintResumed</c> sends them to the signer).</summary>
 public sealed record ResumeDeferredMints;

@@ -118,11 +118,18 @@ public sealed class MintReconciler(
             .Select(t => t.Id)
             .ToHashSet();
         await using var loops = store.LightweightSession();
+        var unsigned = stalled.Where(m => m.Status == MintView.Queued).ToList();
+        foreach (var batch in unsigned.Chunk(MintWorkSubscription.SignBatch))
+        {
+            foreach (var mint in batch) _requeuedAt[mint.Id] = now;
+            logger.LogWarning("{Count} mints queued for signing since {UpdatedAt:O} or earlier; queueing them for the signer again", batch.Length, batch.Max(m => m.UpdatedAt));
+            await bus.PublishAsync(new SignMints([.. batch.Select(m => m.Id)]));
+        }
+
         foreach (var mint in stalled.Where(m => !tracked.Contains(m.Id)))
         {
             object? next = mint.Status switch
             {
-                MintView.Queued => new SignMint(mint.Id),
                 MintView.Signed => new BroadcastMint(mint.Id),
                 MintView.Broadcast => MintTracking.Start(loops, mint.Id, now),
                 _ => null,

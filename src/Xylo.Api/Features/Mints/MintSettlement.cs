@@ -16,7 +16,7 @@ public static class MintSettlement
 {
     public static async Task ApplyAsync(IDocumentSession session, Mint mint, IReadOnlyList<object> events, DateTimeOffset now, CancellationToken cancellation)
     {
-        var touches = MintDecisions.SettlementTouches(events);
+        var touches = MintDecisions.SettlementTouches(mint, events);
         if (!touches.Account) return;
 
         var streams = await MintStreams.OpenLockedAsync(session, touches.Reward ? mint.RewardId : null, mint.UserId, cancellation);

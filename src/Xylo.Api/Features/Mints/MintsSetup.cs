@@ -3,6 +3,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Nethereum.JsonRpc.Client;
 using Wolverine;
 using Wolverine.ErrorHandling;
+using Wolverine.Marten;
 using Xylo.Api.Chain;
 using Xylo.Api.External.Slack;
 
@@ -10,7 +11,7 @@ namespace Xylo.Api.Features.Mints;
 
 public static class MintsSetup
 {
-    /// <summary>Sequential: the signer's nonces are taken one at a time, in request order.</summary>
+    /// <summary>Sequential: the signer's nonces are taken one batch at a time, in request order.</summary>
     public const string SignerQueue = "chain-signer";
 
     public const string ChainQueue = "chain";
@@ -22,12 +23,13 @@ public static class MintsSetup
         services.AddSingleton<ChainGateway>();
         services.AddSingleton<MintReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<MintReconciler>());
+        services.SubscribeToEvents(new MintWorkSubscription());
         services.AddHttpClient(SlackNoticeHandler.HttpClientName).AddStandardResilienceHandler();
         MintMetrics.Publish();
 
         services.ConfigureWolverine(wolverine =>
         {
-            wolverine.PublishMessage<SignMint>().ToLocalQueue(SignerQueue);
+            wolverine.PublishMessage<SignMints>().ToLocalQueue(SignerQueue);
             wolverine.PublishMessage<ReplaceMintTransaction>().ToLocalQueue(SignerQueue);
             wolverine.LocalQueue(SignerQueue).Sequential().UseDurableInbox();
 

@@ -17,7 +17,7 @@ public static class ResumeDeferredMintsHandler
         var deferred = await session.Query<MintView>().Where(m => m.Status == MintView.Deferred)
             .OrderBy(m => m.RequestedAt).Select(m => m.Id).Take(Batch).ToListAsync(cancellation);
         var now = clock.GetUtcNow();
-        var next = new List<object>();
+        var resumedCount = 0;
         foreach (var id in deferred)
         {
             var stream = await session.Events.FetchForWriting<Mint>(id, cancellation);
@@ -25,11 +25,11 @@ public static class ResumeDeferredMintsHandler
 
             var resumed = MintDecisions.Resume(mint, now).Events;
             stream.AppendMany(resumed);
-            if (resumed.Count > 0) next.Add(new SignMint(id));
+            resumedCount += resumed.Count;
         }
 
-        if (next.Count > 0) logger.LogInformation("Resumed {Count} deferred mints: the rewards contract is not paused", next.Count);
-        if (deferred.Count == Batch) next.Add(new ResumeDeferredMints());
-        return [.. next];
+        // Each MintResumed sends its mint to the signer (MintWorkSubscription).
+        if (resumedCount > 0) logger.LogInformation("Resumed {Count} deferred mints: the rewards contract is not paused", resumedCount);
+        return deferred.Count == Batch ? [new ResumeDeferredMints()] : [];
     }
 }

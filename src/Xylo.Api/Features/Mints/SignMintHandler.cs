@@ -1,7 +1,8 @@
+using System.Diagnostics;
+using JasperFx.Events;
 using Marten;
 using Nethereum.Contracts;
 using Nethereum.Hex.HexConvertors.Extensions;
-using Nethereum.JsonRpc.Client;
 using Xylo.Api.Chain;
 using Xylo.Api.External.Slack;
 using Xylo.Domain.Mints;
@@ -10,46 +11,108 @@ namespace Xylo.Api.Features.Mints;
 
 public static class SignMintHandler
 {
+    /// <summary>Dry runs of one batch in flight at once against the node.</summary>
+    public const int PreflightParallelism = 16;
+
     /// <summary>
-    /// A dry run first (paused → deferred, a revert → failed, already minted → settled from the chain), then
-    /// the nonce is taken and the signed bytes recorded in one transaction; the broadcast is queued with them.
+    /// A batch of mints, signed in one transaction: the queued ones are read in one round trip and dry-run in parallel
+    /// (paused → deferred, a revert → failed, already minted → settled from the chain); the ready ones take one range
+    /// of nonces and one fee quote, and their signed bytes are committed with the range before any broadcast is sent
+    /// (the broadcasts are queued with them). A crash before the commit leaves no nonce taken; after it, every
+    /// signed transaction is on record and is sent, so no gap is left either way.
     /// </summary>
-    public static async Task<object[]> Handle(SignMint message, IDocumentSession session, ChainGateway chain, TimeProvider clock,
-        ILogger<SignMint> logger, CancellationToken cancellation)
+    public static async Task<object[]> Handle(SignMints message, IDocumentSession session, IDocumentStore store, ChainGateway chain,
+        TimeProvider clock, ILogger<SignMints> logger, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchForWriting<Mint>(message.MintId, cancellation);
-        if (stream.Aggregate is not { Status: MintStatus.Queued } mint) return [];
-
-        var now = clock.GetUtcNow();
-        switch (await chain.PreflightMintAsync(mint))
+        var started = Stopwatch.GetTimestamp();
+        var reads = session.CreateBatchQuery();
+        var fetches = message.MintIds.Distinct().Select(id => reads.Events.FetchForWriting<Mint>(id)).ToList();
+        await reads.Execute(cancellation);
+        var queued = new List<IEventStream<Mint>>();
+        foreach (var fetch in fetches)
         {
-            case MintPreflight.Paused:
-                stream.AppendMany(MintDecisions.Defer(mint, "the rewards contract is paused", now).Events);
-                logger.LogWarning("Mint {MintId} deferred: the rewards contract {Contract} is paused", mint.Id, chain.RewardsContract);
-                return [];
-
-            case MintPreflight.Reverts reverts:
-                var failed = MintDecisions.Fail(mint, $"the mint would revert: {reverts.Reason}", now).Events;
-                stream.AppendMany(failed);
-                await MintSettlement.ApplyAsync(session, mint, failed, now, cancellation);
-                logger.LogError("Mint {MintId} failed before signing: {Reason}", mint.Id, reverts.Reason);
-                return [SlackNotice.Alert($"Mint {mint.Id} failed: {reverts.Reason}")];
-
-            case MintPreflight.AlreadyMinted minted:
-                return [await MintSettlement.SettleFromChainAsync(session, stream, minted.TokenId, chain, logger, now, cancellation)];
-
-            case MintPreflight.Ready ready:
-                var fees = await chain.QuoteFeesAsync();
-                var nonce = await SignerNonces.TakeAsync(session, chain, cancellation);
-                var tx = chain.Sign(chain.RewardsContract, ChainGateway.MintCall(mint).GetCallData().ToHex(true), nonce,
-                    chain.GasLimitFor(ready.GasEstimate), fees);
-                stream.AppendMany(MintDecisions.Sign(mint, tx, now).Events);
-                SignerNonces.Record(session, tx, $"mint:{mint.Id}", now);
-                logger.LogInformation("Mint {MintId} signed: nonce {Nonce}, tx {TxHash}", mint.Id, nonce, tx.TxHash);
-                return [new BroadcastMint(mint.Id)];
-
-            default:
-                throw new InvalidOperationException($"mint {mint.Id}: unexpected preflight result");
+            if (await fetch is { Aggregate.Status: MintStatus.Queued } stream) queued.Add(stream);
         }
+
+        if (queued.Count == 0) return [];
+
+        var read = Stopwatch.GetElapsedTime(started);
+        var preflights = new MintPreflight[queued.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, queued.Count), new ParallelOptions { MaxDegreeOfParallelism = PreflightParallelism, CancellationToken = cancellation },
+            async (i, _) => preflights[i] = await chain.PreflightMintAsync(queued[i].Aggregate!));
+
+        var dryRuns = Stopwatch.GetElapsedTime(started) - read;
+        var now = clock.GetUtcNow();
+        var next = new List<object?>();
+        var ready = new List<(IEventStream<Mint> Stream, long GasEstimate)>();
+        for (var i = 0; i < queued.Count; i++)
+        {
+            var (stream, mint) = (queued[i], queued[i].Aggregate!);
+            switch (preflights[i])
+            {
+                case MintPreflight.Ready r:
+                    ready.Add((stream, r.GasEstimate));
+                    break;
+
+                case MintPreflight.Paused:
+                    stream.AppendMany(MintDecisions.Defer(mint, "the rewards contract is paused", now).Events);
+                    logger.LogWarning("Mint {MintId} deferred: the rewards contract {Contract} is paused", mint.Id, chain.RewardsContract);
+                    break;
+
+                case MintPreflight.Reverts reverts:
+                    // Settlement locks the mint's reward and account: on a session of its own, so this batch never holds
+                    // several accounts' locks at once.
+                    next.Add(await SettleAloneAsync(store, mint.Id, cancellation, async (alone, own) =>
+                    {
+                        var failed = MintDecisions.Fail(own.Aggregate!, $"the mint would revert: {reverts.Reason}", now).Events;
+                        own.AppendMany(failed);
+                        await MintSettlement.ApplyAsync(alone, own.Aggregate!, failed, now, cancellation);
+                        logger.LogError("Mint {MintId} failed before signing: {Reason}", mint.Id, reverts.Reason);
+                        return SlackNotice.Alert($"Mint {mint.Id} failed: {reverts.Reason}");
+                    }));
+                    break;
+
+                case MintPreflight.AlreadyMinted minted:
+                    next.Add(await SettleAloneAsync(store, mint.Id, cancellation,
+                        (alone, own) => MintSettlement.SettleFromChainAsync(alone, own, minted.TokenId, chain, logger, now, cancellation)));
+                    break;
+
+                default:
+                    throw new InvalidOperationException($"mint {mint.Id}: unexpected preflight result");
+            }
+        }
+
+        if (ready.Count == 0) return [.. next.OfType<object>()];
+
+        var fees = await chain.QuoteFeesAsync();
+        var first = await SignerNonces.TakeAsync(session, chain, ready.Count, cancellation);
+        var signed = new SignedMintTransaction[ready.Count];
+        Parallel.For(0, ready.Count, new ParallelOptions { CancellationToken = cancellation }, k => signed[k] = chain.Sign(chain.RewardsContract,
+            ChainGateway.MintCall(ready[k].Stream.Aggregate!).GetCallData().ToHex(true), first + k, chain.GasLimitFor(ready[k].GasEstimate), fees));
+        for (var k = 0; k < ready.Count; k++)
+        {
+            var (stream, tx) = (ready[k].Stream, signed[k]);
+            var mint = stream.Aggregate!;
+            stream.AppendMany(MintDecisions.Sign(mint, tx, now).Events);
+            SignerNonces.Record(session, tx, $"mint:{mint.Id}", now);
+            next.Add(new BroadcastMint(mint.Id));
+        }
+
+        logger.LogInformation("Signed {Count} mints with nonces {First}..{Last} (max fee {MaxFee} wei): read {ReadMs:F0} ms, dry runs {DryRunMs:F0} ms, all {TotalMs:F0} ms before the commit",
+            ready.Count, first, first + ready.Count - 1, fees.MaxFeePerGas, read.TotalMilliseconds, dryRuns.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return [.. next.OfType<object>()];
+    }
+
+    /// <summary>One mint's end decided and committed on a session of its own; null when it had moved on meanwhile.</summary>
+    private static async Task<SlackNotice?> SettleAloneAsync(IDocumentStore store, Guid mintId, CancellationToken cancellation,
+        Func<IDocumentSession, IEventStream<Mint>, Task<SlackNotice>> settle)
+    {
+        await using var alone = store.LightweightSession();
+        var own = await alone.Events.FetchForWriting<Mint>(mintId, cancellation);
+        if (own.Aggregate is not { Status: MintStatus.Queued }) return null;
+
+        var notice = await settle(alone, own);
+        await alone.SaveChangesAsync(cancellation);
+        return notice;
     }
 }

@@ -74,18 +74,19 @@ public static class TrackMintHandler
                 logger.LogWarning("Mint {MintId} deferred: its transaction reverted while the contract was paused", mint.Id);
                 return [];
             case TrackOutcome.Rebroadcast:
+                // Its MintTransactionReorged sends it to broadcast again (MintWorkSubscription).
                 logger.LogWarning("Mint {MintId}: block {Block} with tx {TxHash} was reorged away; rebroadcasting",
                     mint.Id, mint.Mined?.BlockNumber, mint.Mined?.TxHash);
-                return [new BroadcastMint(mint.Id)];
+                return [];
             case TrackOutcome.Resign:
                 var taken = events.OfType<MintNonceTakenElsewhere>().Single();
                 logger.LogError(
                     "Mint {MintId}: nonce {Nonce} of signer {Signer} was used by a transaction that is not this mint's (final by block {SafeBlock}); " +
                     "the mint is signed again with a new nonce. Who else signs with this key (or was the database restored to an earlier point)?",
                     mint.Id, taken.Nonce, taken.Signer, taken.SafeBlock);
+                // Its MintNonceTakenElsewhere sends it to the signer (MintWorkSubscription).
                 return
                 [
-                    new SignMint(mint.Id),
                     SlackNotice.Alert($"Signer {taken.Signer} nonce {taken.Nonce} was used by a transaction XYLO did not send; mint {mint.Id} is signed again with a new nonce. Check who holds the signing key."),
                 ];
             case TrackOutcome.Replace:

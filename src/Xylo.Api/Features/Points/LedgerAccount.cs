@@ -1,6 +1,5 @@
 using Marten;
 using JasperFx.Events;
-using Xylo.Api.Hosting;
 using Xylo.Domain;
 using Xylo.Domain.Points;
 
@@ -34,17 +33,6 @@ public sealed class LedgerAccount
 
     /// <summary>An account whose stream was fetched for writing in a batch query of <paramref name="session"/>.</summary>
     public static LedgerAccount Of(IDocumentSession session, IEventStream<PointsAccount> stream) => new(session, stream);
-
-    /// <summary>
-    /// Opens the account under a transaction-scoped lock on the user, so the mint pipeline's own writers (a request
-    /// and the settlement of an earlier mint of the same fan) wait for each other instead of one failing with 409.
-    /// Lock order: a reward (<c>RewardStream.OpenLockedAsync</c>) before the account, never the other way round.
-    /// </summary>
-    public static async Task<LedgerAccount> OpenLockedAsync(IDocumentSession session, Guid userId, CancellationToken cancellation)
-    {
-        await TransactionLocks.TakeAsync(session, TransactionLocks.KeyOf(userId, TransactionLocks.PointsAccountScope), cancellation);
-        return await OpenAsync(session, userId, cancellation);
-    }
 
     /// <summary>
     /// Decides an earning (<see cref="EarningDecisions.Award"/>) and appends it: accepted with the <see cref="PointsEarned"/>

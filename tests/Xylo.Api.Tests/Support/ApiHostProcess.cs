@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Xylo.Api.Features.Auth;
+using Xylo.Api.Features.Mints;
+
+namespace Xylo.Api.Tests.Support;
+
+/// <summary>
+/// The built Xylo.Api.dll serving HTTP as a process of its own, against the test stack: for what only a real process
+/// shows, such as being killed with SIGKILL (no shutdown code runs, nothing is flushed).
+/// </summary>
+public sealed class ApiHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly HttpClient _http;
+
+    private ApiHostProcess(Process process, string url)
+    {
+        _process = process;
+        _http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    /// <param name="settings">Configuration as for an in-process host (<c>Section:Key</c>), passed as environment variables.</param>
+    public static async Task<ApiHostProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string environment = XyloHost.Environment)
+    {
+        var url = $"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}";
+        var api = typeof(Program).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet", [api])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(api)!,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        start.Environment["ASPNETCORE_URLS"] = url;
+        start.Environment["DATABASE_URL"] = TestStack.DatabaseUrl;
+        start.Environment["REDIS_URL"] = TestStack.RedisUrl;
+        start.Environment["JWT_SECRET"] = "xylo-tests-signing-key-0123456789abcdef";
+        start.Environment["RateLimiting__PermitLimit"] = "100000";
+        start.Environment["Logs__Console"] = "false";
+        start.Environment["Logs__Directory"] = XyloHost.NewLogDirectory();
+        foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var host = new ApiHostProcess(process, url);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"the API process exited with {process.ExitCode} before it was ready");
+            try
+            {
+                using var ready = await host._http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (ready.StatusCode == HttpStatusCode.OK) return host;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                await host.DisposeAsync();
+                throw new TimeoutException("the API process was not ready within 120 s");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    public async Task<MintAccepted> RequestMintAsync(TokenResponse user, Guid rewardId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/me/mints", UriKind.Relative)) { Content = JsonContent.Create(new { rewardId }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.AccessToken);
+        using var response = await _http.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"POST /me/mints answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return (await response.Content.ReadFromJsonAsync<MintAccepted>())!;
+    }
+
+    /// <summary>SIGKILL: the process ends where it is.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+        _http.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
