@@ -75,28 +75,27 @@ public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
         return new Result(count, streams.Count, last, lastTimestamp, Convert.ToHexStringLower(digest.GetHashAndReset()));
     }
 
-    /// <summary>Sequence numbers for <paramref name="count"/> new events, taken from Marten's own sequence.</summary>
-    public async Task<IReadOnlyList<long>> ReserveSequencesAsync(int count, CancellationToken cancellation)
-    {
-        await using var command = database.CreateCommand($"select nextval('{_log.Events}_sequence') from generate_series(1, $1)");
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
-        var sequences = new List<long>(count);
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation)) sequences.Add(reader.GetInt64(0));
-        return sequences;
-    }
-
     /// <summary>
-    /// Events of streams that are not in the log yet, in sequence order with sequences from <see cref="ReserveSequencesAsync"/>,
-    /// in one transaction: the streams' rows, then the events. A bulk load beside the API, without Marten's append path.
+    /// <paramref name="count"/> events of streams that are not in the log yet, built by <paramref name="build"/> from sequence
+    /// numbers taken from Marten's own sequence, in sequence order, in one transaction: the streams' rows, then the events.
+    /// A bulk load beside the API, without Marten's append path. The sequences are taken inside the transaction, so a
+    /// running daemon sees a live transaction behind the gap and waits for it instead of skipping the range as lost.
     /// </summary>
-    public async Task AppendAsync(IReadOnlyCollection<StoredEvent> events, CancellationToken cancellation)
+    public async Task AppendAsync(int count, Func<IReadOnlyList<long>, IReadOnlyCollection<StoredEvent>> build, CancellationToken cancellation)
     {
-        var streams = new Dictionary<Guid, StreamRow>();
-        foreach (var e in events) Track(streams, e);
-
         await using var connection = await database.OpenConnectionAsync(cancellation);
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
+        var sequences = new List<long>(count);
+        await using (var reserve = new NpgsqlCommand($"select nextval('{_log.Events}_sequence') from generate_series(1, $1)", connection, transaction))
+        {
+            reserve.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+            await using var reader = await reserve.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation)) sequences.Add(reader.GetInt64(0));
+        }
+
+        var events = build(sequences);
+        var streams = new Dictionary<Guid, StreamRow>();
+        foreach (var e in events) Track(streams, e);
         await CopyStreamsAsync(connection, streams, cancellation);
         await using (var writer = await connection.BeginBinaryImportAsync(EventsCopy, cancellation))
         {
