@@ -16,6 +16,10 @@ namespace Xylo.Projections;
 
 public static class ProjectionsSetup
 {
+    public const int RebuildPageSize = 10_000;
+
+    public const int RebuildFlushAggregates = 100_000;
+
     /// <summary>
     /// Write-side state is snapshotted inline (a command loads one document instead of replaying its
     /// stream), then every read model and its projection; each area adds its own lines here.
@@ -42,6 +46,25 @@ public static class ProjectionsSetup
         options.Projections.Add<RewardViewProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<MintViewProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<MintView>().Index(x => x.UserId).Duplicate(x => x.Status).Index(x => x.UpdatedAt);
+        return options.UseBulkRebuilds();
+    }
+
+    /// <summary>
+    /// Rebuilds (<c>projections rebuild</c>, the admin's rebuild, restore) read the log in pages of
+    /// <see cref="RebuildPageSize"/> events, keep each aggregate in memory across pages and write it once per flush of
+    /// <see cref="RebuildFlushAggregates"/> aggregates, by binary COPY when the rebuild creates it: Marten's own
+    /// rebuild machinery, running the same Create/Apply code as the live projections.
+    /// </summary>
+    private static StoreOptions UseBulkRebuilds(this StoreOptions options)
+    {
+        options.Projections.RebuildWithBulkCopy = true;
+        foreach (var projection in options.Projections.All)
+        {
+            // Pages for the daemon's catch-up too, which only the async leaderboard has: up to that many events when behind.
+            projection.Options.BatchSize = RebuildPageSize;
+            projection.Options.RebuildFlushThreshold = RebuildFlushAggregates;
+        }
+
         return options;
     }
 }

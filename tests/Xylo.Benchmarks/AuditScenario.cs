@@ -95,12 +95,14 @@ internal static class AuditScenario
         for (var done = 0; done < total; done += CopyBatch)
         {
             var count = Math.Min(CopyBatch, total - done);
-            var sequences = await log.ReserveSequencesAsync(count, cancellation);
-            if (first == 0) first = sequences[0];
-            last = sequences[^1];
             var streams = Enumerable.Range(0, (count + EventsPerStream - 1) / EventsPerStream).Select(_ => Guid.CreateVersion7()).ToArray();
             var batch = done;
-            await log.AppendAsync(Enumerable.Range(0, count).Select(i => AwardRow(sequences[i], streams, i, batch)).ToList(), cancellation);
+            await log.AppendAsync(count, sequences =>
+            {
+                if (first == 0) first = sequences[0];
+                last = sequences[^1];
+                return Enumerable.Range(0, count).Select(i => AwardRow(sequences[i], streams, i, batch)).ToList();
+            }, cancellation);
             Console.WriteLine($"bench: audit: {done + count:N0} events copied");
         }
 
@@ -168,24 +170,14 @@ internal static class AuditScenario
         return windows;
     }
 
+    /// <summary>The plan of one page, from the event log's own statement (<see cref="EventLogDatabase.ExplainAsync"/>).</summary>
     private static async Task<string> PlanAsync(BenchOptions options, (DateTimeOffset From, DateTimeOffset To, long Low, long High) window,
         CancellationToken cancellation)
     {
-        await using var db = new NpgsqlConnection(options.Npgsql);
-        await db.OpenAsync(cancellation);
-        await using var explain = new NpgsqlCommand(
-            // The statement EventLogDatabase.QueryAsync sends for this filter.
-            "explain (analyze, buffers, costs off) select e.seq_id, e.id, e.stream_id, s.type, e.version, e.type, e.mt_dotnet_type, e.data::text, " +
-            "e.timestamp, e.tenant_id, e.correlation_id, e.causation_id, e.headers::text, e.user_name, e.is_archived " +
-            "from xylo.mt_events e join xylo.mt_streams s on s.id = e.stream_id " +
-            "where e.seq_id > $1 and s.type = 'points_account' and e.timestamp >= $2 and e.timestamp < $3 order by e.seq_id limit 100", db);
-        explain.Parameters.Add(new NpgsqlParameter { Value = (window.Low + window.High) / 2 });
-        explain.Parameters.Add(new NpgsqlParameter { Value = window.From });
-        explain.Parameters.Add(new NpgsqlParameter { Value = window.To });
-        var lines = new List<string>();
-        await using var reader = await explain.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation)) lines.Add(reader.GetString(0));
-        var plan = string.Join('\n', lines);
+        await using var database = EventLogSeeder.Database(options);
+        var log = new EventLogDatabase(database, CritterStackSetup.Schema);
+        var plan = await log.ExplainAsync(new EventLogFilter(null, "points_account", null, window.From, window.To, (window.Low + window.High) / 2, 100),
+            cancellation);
         Console.WriteLine("bench: audit: plan of one page:\n" + plan);
         return plan;
     }

@@ -53,17 +53,19 @@ internal static class EventLogSeeder
             }
 
             rows = rows.Take((int)Math.Min(rows.Count, events - done)).ToList();
-            var sequences = await log.ReserveSequencesAsync(rows.Count, cancellation);
-            if (first == 0) first = sequences[0];
-            last = sequences[^1];
             streams += rows.Select(row => row.Stream).Distinct().Count();
 
-            await log.AppendAsync(rows.Select((row, i) =>
+            await log.AppendAsync(rows.Count, sequences =>
             {
-                var at = origin.AddTicks((long)((done + i) * span));
-                return Stored(sequences[i], row.Stream, row.StreamType, row.Version, row.Type, row.DotnetType, JsonSerializer.Serialize(Stamp(row.Data, at)), at,
-                    row.Correlation, row.Causation, row.UserName);
-            }).ToList(), cancellation);
+                if (first == 0) first = sequences[0];
+                last = sequences[^1];
+                return rows.Select((row, i) =>
+                {
+                    var at = origin.AddTicks((long)((done + i) * span));
+                    return Stored(sequences[i], row.Stream, row.StreamType, row.Version, row.Type, row.DotnetType, JsonSerializer.Serialize(Stamp(row.Data, at)), at,
+                        row.Correlation, row.Causation, row.UserName);
+                }).ToList();
+            }, cancellation);
 
             done += rows.Count;
             users += batchUsers;
@@ -78,7 +80,7 @@ internal static class EventLogSeeder
     internal static NpgsqlDataSource Database(BenchOptions options) =>
         XyloDatabase.Create(options.DatabaseUrl, new DatabaseOptions { MaxPoolSize = 2, ApplicationName = "xylo-bench-seeder" });
 
-    /// <summary>An event as the API stores it (with its metadata columns); the sequence comes from <see cref="EventLogImporter.ReserveSequencesAsync"/>.</summary>
+    /// <summary>An event as the API stores it (with its metadata columns); the sequence comes from <see cref="EventLogImporter.AppendAsync"/>.</summary>
     internal static StoredEvent Stored(long sequence, Guid stream, string streamType, long version, string type, string dotnetType, string data,
         DateTimeOffset at, string correlation, string? causation, string? userName) =>
         new(sequence, Guid.CreateVersion7(), stream, streamType, version, type, dotnetType, data, at, DefaultTenant, correlation, causation, "null",

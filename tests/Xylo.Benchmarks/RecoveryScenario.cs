@@ -122,7 +122,7 @@ internal static partial class RecoveryScenario
         var max = sorted.LastOrDefault();
         Console.WriteLine($"bench: restore: archive lag p95 {p95:F2} s, max {max:F2} s ({sorted.Length} samples) during earn at {load.OkPerSecond:F0}/s, {load.Errors} errors");
         var row = new Row("restore", "archive lag p95 (max)", $"{p95:F2} s ({max:F2} s)", "—", "—", goal,
-            $"xylo_archive_lag_seconds from /metrics every 250 ms, {sorted.Length} samples, p50 {p50:F2} s, during earn at 32 clients ({load.OkPerSecond:N0}/s, {load.Errors} errors, {load.Seconds:F0} s); segments close every 5 s or 10,000 events (defaults)");
+            $"xylo_archive_lag_seconds from /metrics every 250 ms, {sorted.Length} samples, p50 {p50:F2} s, during earn at 32 clients ({load.OkPerSecond:N0}/s, {load.Errors} errors, {load.Seconds:F0} s); segments close every 1 s or 10,000 events (defaults)");
         return (row, new { samples = sorted.Length, intervalMs = 250, p50Seconds = p50, p95Seconds = p95, maxSeconds = max, inOrder = samples.ToArray(), load, users = users.Count });
     }
 

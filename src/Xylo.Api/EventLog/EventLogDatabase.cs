@@ -38,24 +38,67 @@ public sealed class EventLogDatabase(NpgsqlDataSource source, string schema)
     }
 
     /// <summary>
+    /// How far an event's timestamp can run behind a later event's: Marten stamps an event with its append transaction's
+    /// start (<c>now()</c>), so time order and sequence order differ by at most the longest append transaction.
+    /// </summary>
+    internal static readonly TimeSpan TimestampSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// The events <paramref name="filter"/> selects, in sequence order, streamed from one database cursor: memory stays
     /// flat however long the range.
     /// </summary>
     public async IAsyncEnumerable<StoredEvent> QueryAsync(EventLogFilter filter, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        await using var command = source.CreateCommand();
-        var where = new List<string> { $"e.seq_id > {Parameter(command, filter.After)}" };
-        if (filter.StreamId is { } stream) where.Add($"e.stream_id = {Parameter(command, stream)}");
-        if (filter.StreamType is { } streamType) where.Add($"s.type = {Parameter(command, streamType)}");
-        if (filter.EventType is { } eventType) where.Add($"e.type = {Parameter(command, eventType)}");
-        if (filter.From is { } from) where.Add($"e.timestamp >= {Parameter(command, from)}");
-        if (filter.To is { } to) where.Add($"e.timestamp < {Parameter(command, to)}");
-        command.CommandText =
-            $"select {Columns} from {Events} e {(filter.StreamType is null ? "left " : "")}join {Streams} s on s.id = e.stream_id " +
-            $"where {string.Join(" and ", where)} order by e.seq_id" +
-            (filter.Limit is { } limit ? $" limit {Parameter(command, limit)}" : "");
+        await using var command = Query(filter, explain: false);
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) yield return Read(reader, 0);
+    }
+
+    /// <summary>The plan PostgreSQL runs for <see cref="QueryAsync"/> with this filter (<c>explain analyze</c>), one line per node.</summary>
+    public async Task<string> ExplainAsync(EventLogFilter filter, CancellationToken cancellation)
+    {
+        await using var command = Query(filter, explain: true);
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) lines.Add(reader.GetString(0));
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>
+    /// A keyset in sequence order. A time window also bounds the sequence range (by an event stamped more than
+    /// <see cref="TimestampSkew"/> outside it, found on the timestamp index), so a page never scans the log beyond its
+    /// window; the stream's type is looked up per event (a lateral lookup by primary key), so a page reads about as many
+    /// rows as it returns instead of hashing every stream of the type.
+    /// </summary>
+    private NpgsqlCommand Query(EventLogFilter filter, bool explain)
+    {
+        var command = source.CreateCommand();
+        var where = new List<string> { $"e.seq_id > {Parameter(command, filter.After)}" };
+        var skew = $"interval '{(int)TimestampSkew.TotalSeconds} seconds'";
+        if (filter.StreamId is { } stream) where.Add($"e.stream_id = {Parameter(command, stream)}");
+        if (filter.EventType is { } eventType) where.Add($"e.type = {Parameter(command, eventType)}");
+        if (filter.From is { } from)
+        {
+            var at = Parameter(command, from);
+            where.Add($"e.timestamp >= {at}");
+            where.Add($"e.seq_id > coalesce((select b.seq_id from {Events} b where b.timestamp < {at} - {skew} order by b.timestamp desc limit 1), 0)");
+        }
+
+        if (filter.To is { } to)
+        {
+            var at = Parameter(command, to);
+            where.Add($"e.timestamp < {at}");
+            where.Add($"e.seq_id < coalesce((select b.seq_id from {Events} b where b.timestamp >= {at} + {skew} order by b.timestamp limit 1), {long.MaxValue})");
+        }
+
+        var streamType = filter.StreamType is { } type ? $" and s.type = {Parameter(command, type)}" : "";
+        command.CommandText =
+            (explain ? "explain (analyze, buffers, costs off) " : "") +
+            $"select {Columns} from {Events} e {(filter.StreamType is null ? "left " : "")}join lateral " +
+            $"(select s.type from {Streams} s where s.id = e.stream_id{streamType} limit 1) s on true " +
+            $"where {string.Join(" and ", where)} order by e.seq_id" +
+            (filter.Limit is { } limit ? $" limit {Parameter(command, limit)}" : "");
+        return command;
     }
 
     /// <summary>The highest sequence in the log, 0 when empty or not created yet.</summary>

@@ -2,7 +2,7 @@ namespace Xylo.Api.Recovery;
 
 /// <summary>
 /// <c>Archive:*</c>: where the continuous archive goes and how often a segment closes (the RPO on total
-/// database loss is roughly <see cref="SegmentAge"/> plus the daemon's lag).
+/// database loss is roughly <see cref="SegmentAge"/> plus <see cref="Tick"/> plus the daemon's lag).
 /// </summary>
 public sealed record ArchiveOptions(bool Enabled, string Directory, TimeSpan SegmentAge, int SegmentEvents)
 {
@@ -18,7 +18,10 @@ public sealed record ArchiveOptions(bool Enabled, string Directory, TimeSpan Seg
         return new ArchiveOptions(
             enabled,
             directory,
-            TimeSpan.FromSeconds(section.GetValue("SegmentSeconds", 5.0)),
+            TimeSpan.FromSeconds(section.GetValue("SegmentSeconds", 1.0)),
             section.GetValue("SegmentEvents", 10_000));
     }
+
+    /// <summary>How often the ticker looks at the open segment: a quarter of its age, between 100 ms and 1 s.</summary>
+    public TimeSpan Tick => TimeSpan.FromTicks(Math.Clamp(SegmentAge.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(1).Ticks));
 }

@@ -1,11 +1,11 @@
 namespace Xylo.Api.Recovery;
 
-/// <summary>Closes segments on time when no new page arrives, and keeps the lag metric current.</summary>
+/// <summary>Closes segments on time a tick after they are due, and keeps the lag metric current.</summary>
 public sealed class ArchiveTicker(ArchiveWriter writer, ILogger<ArchiveTicker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var timer = new PeriodicTimer(writer.Options.Tick);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try

@@ -140,7 +140,7 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
             (count, rate) => Console.Error.WriteLine($"imported {count:N0} events ({rate:N0} events/s)"), CancellationToken.None);
         var importTime = clock.Elapsed;
 
-        var rebuildTime = await ProjectionRebuilder.RebuildAllAsync(store, line => Console.Error.WriteLine(line), CancellationToken.None);
+        var rebuildTime = await ProjectionRebuilder.RebuildAllAsync(store, imported.LastSequence, line => Console.Error.WriteLine(line), CancellationToken.None);
         var (digest, rows) = await ReadModelDigest.ComputeAsync(database, schema, ProjectionRebuilder.ReadModelTables(store), CancellationToken.None);
 
         var seconds = clock.Elapsed.TotalSeconds;

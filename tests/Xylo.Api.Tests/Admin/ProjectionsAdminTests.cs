@@ -134,6 +134,7 @@ public sealed class ProjectionsAdminTests(DevelopmentFixture fixture)
         var status = await Eventually.Get(() => Host.GetJsonAsync(location, admin),
             s => s.GetProperty("status").GetString() is "succeeded" or "failed", TimeSpan.FromSeconds(120));
         status.GetProperty("status").GetString().ShouldBe("succeeded", status.ToString());
+        status.GetProperty("eventsPerSecond").GetDouble().ShouldBeGreaterThan(0, "the job reports its rate beside its events");
 
         var after = await Host.BalanceAsync(fan);
         after.ShouldBe(before);

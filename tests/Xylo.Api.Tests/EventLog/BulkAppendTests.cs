@@ -21,18 +21,20 @@ public sealed class BulkAppendTests
             var importer = new EventLogImporter(database, CritterStackSetup.Schema);
             var log = new EventLogDatabase(database, CritterStackSetup.Schema);
 
-            var sequences = await importer.ReserveSequencesAsync(3, CancellationToken.None);
-            sequences.ShouldBe(new long[] { 1, 2, 3 });
             // Microseconds: PostgreSQL's precision. Data as PostgreSQL prints jsonb.
             var at = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(1_234_560);
             Guid first = Guid.CreateVersion7(), second = Guid.CreateVersion7();
-            StoredEvent[] events =
-            [
-                Event(sequences[0], first, 1, at, "{\"n\": 1}", headers: "null"),
-                Event(sequences[1], second, 1, at.AddSeconds(1), "{\"n\": 2}", headers: null),
-                Event(sequences[2], first, 2, at.AddSeconds(2), "{\"n\": 3}", headers: "{\"k\": \"v\"}"),
-            ];
-            await importer.AppendAsync(events, CancellationToken.None);
+            StoredEvent[] events = [];
+            await importer.AppendAsync(3, sequences =>
+            {
+                sequences.ShouldBe(new long[] { 1, 2, 3 });
+                return events =
+                [
+                    Event(sequences[0], first, 1, at, "{\"n\": 1}", headers: "null"),
+                    Event(sequences[1], second, 1, at.AddSeconds(1), "{\"n\": 2}", headers: null),
+                    Event(sequences[2], first, 2, at.AddSeconds(2), "{\"n\": 3}", headers: "{\"k\": \"v\"}"),
+                ];
+            }, CancellationToken.None);
 
             (await log.ReadAsync(0, long.MaxValue, 10, CancellationToken.None)).ShouldBe(events);
             await using var session = store.LightweightSession();

@@ -19,7 +19,7 @@ public sealed record ProjectionRebuild(
     public const string Failed = "failed";
 }
 
-/// <summary>What <c>GET /admin/projections/rebuilds/{id}</c> shows: status, progress and duration.</summary>
+/// <summary>What <c>GET /admin/projections/rebuilds/{id}</c> shows: status, progress (events, events/s, time left) and duration.</summary>
 public sealed record RebuildStatus(
     Guid Id,
     string Projection,
@@ -31,14 +31,18 @@ public sealed record RebuildStatus(
     DateTimeOffset RequestedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    string? Error)
+    string? Error,
+    double? EventsPerSecond = null,
+    double? EtaSeconds = null)
 {
     public static RebuildStatus Of(ProjectionRebuild job, long processed, DateTimeOffset now)
     {
         var done = Math.Min(processed, job.TotalEvents);
         var duration = job.StartedAt is { } started ? ((job.FinishedAt ?? now) - started).TotalSeconds : (double?)null;
+        double? rate = duration is > 0 && done > 0 ? Math.Round(done / duration.Value, 1) : null;
+        double? eta = job.Status == ProjectionRebuild.Running && rate is > 0 ? Math.Round((job.TotalEvents - done) / rate.Value, 1) : null;
         return new RebuildStatus(job.Id, job.Projection, job.Status, done, job.TotalEvents,
             job.TotalEvents == 0 ? null : Math.Round(100.0 * done / job.TotalEvents, 1),
-            duration is { } d ? Math.Round(d, 3) : null, job.RequestedAt, job.StartedAt, job.FinishedAt, job.Error);
+            duration is { } d ? Math.Round(d, 3) : null, job.RequestedAt, job.StartedAt, job.FinishedAt, job.Error, rate, eta);
     }
 }
