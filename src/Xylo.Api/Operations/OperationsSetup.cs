@@ -44,6 +44,7 @@ public static class OperationsSetup
         app.UseXyloRequestLogging();
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseXyloSecurityHeaders();
+        app.UseNoStoreForTokens();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();

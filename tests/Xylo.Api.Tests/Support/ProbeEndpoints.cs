@@ -55,3 +55,11 @@ public static class CarelessLoggingProbeEndpoint
         return "logged";
     }
 }
+
+public static class DatabaseDownProbeEndpoint
+{
+    /// <summary>What Marten throws while PostgreSQL restarts: a connection refused, wrapped.</summary>
+    [WolverineGet("/probe/database-down")]
+    public static string Get() => throw new InvalidOperationException("command failed",
+        new Npgsql.NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111)));
+}

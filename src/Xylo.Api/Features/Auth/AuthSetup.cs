@@ -49,12 +49,13 @@ public static class AuthSetup
                     NameClaimType = CurrentUser.SubjectClaim,
                     RoleClaimType = CurrentUser.RoleClaim,
                     ClockSkew = TimeSpan.FromSeconds(30),
-                    // Tokens are issued on the application clock; they are judged on the same one.
+                    // Tokens are issued on the application clock; they are judged on the same one. A custom validator
+                    // replaces RequireExpirationTime, so a token without exp (one that would never expire) is refused here.
                     LifetimeValidator = (notBefore, expires, _, parameters) =>
                     {
                         var now = clock.GetUtcNow().UtcDateTime;
                         return (notBefore is null || notBefore.Value <= now + parameters.ClockSkew)
-                            && (expires is null || expires.Value > now - parameters.ClockSkew);
+                            && expires is { } expiry && expiry > now - parameters.ClockSkew;
                     },
                 };
                 bearer.Events = new JwtBearerEvents { OnTokenValidated = ApplyCurrentAccessAsync };
@@ -110,14 +111,21 @@ public static class AuthSetup
 
         await using var session = context.HttpContext.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
         var profile = await session.LoadAsync<UserProfile>(userId, context.HttpContext.RequestAborted);
-        if (profile is null || profile.Suspended)
+        // While the UserProfile view is rebuilt its rows are gone: the user's own stream (kept inline with every write)
+        // answers instead, so a rebuild does not sign everybody out.
+        var (roles, suspended) = profile is not null
+            ? (profile.Roles, profile.Suspended)
+            : await session.LoadAsync<User>(userId, context.HttpContext.RequestAborted) is { } user
+                ? ((IEnumerable<string>)user.Roles, user.Suspended)
+                : ((IEnumerable<string>?)null, false);
+        if (roles is null || suspended)
         {
-            context.Fail(profile is null ? "unknown user" : "the account is suspended");
+            context.Fail(roles is null ? "unknown user" : "the account is suspended");
             return;
         }
 
         var claims = context.Principal!.Claims.Where(c => c.Type != CurrentUser.RoleClaim)
-            .Concat(profile.Roles.Select(role => new Claim(CurrentUser.RoleClaim, role)));
+            .Concat(roles.Select(role => new Claim(CurrentUser.RoleClaim, role)));
         context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, JwtBearerDefaults.AuthenticationScheme, CurrentUser.SubjectClaim, CurrentUser.RoleClaim));
     }
 }

@@ -8,6 +8,8 @@ public static class ProblemDetailsSetup
     public static IServiceCollection AddXyloProblemDetails(this IServiceCollection services)
     {
         services.AddExceptionHandler<ConflictExceptionHandler>();
+        services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new StorableTextConverter()));
         return services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             if (CorrelationIdMiddleware.Get(context.HttpContext) is { } correlationId)
