@@ -41,6 +41,9 @@ public sealed class EventLogDatabase(NpgsqlDataSource source, string schema)
     /// The events <paramref name="filter"/> selects, in sequence order, streamed from one database cursor: memory stays
     /// flat however long the range.
     /// </summary>
+    public const int PageTimeoutSeconds = 15;
+    public const int UnboundedReadTimeoutSeconds = 60;
+
     public async IAsyncEnumerable<StoredEvent> QueryAsync(EventLogFilter filter, [EnumeratorCancellation] CancellationToken cancellation)
     {
         await using var command = source.CreateCommand();
@@ -54,6 +57,8 @@ public sealed class EventLogDatabase(NpgsqlDataSource source, string schema)
             $"select {Columns} from {Events} e {(filter.StreamType is null ? "left " : "")}join {Streams} s on s.id = e.stream_id " +
             $"where {string.Join(" and ", where)} order by e.seq_id" +
             (filter.Limit is { } limit ? $" limit {Parameter(command, limit)}" : "");
+        // A page answers in seconds or not at all; a stream's history or an export waits longer for each batch of rows.
+        command.CommandTimeout = filter.Limit is null ? UnboundedReadTimeoutSeconds : PageTimeoutSeconds;
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) yield return Read(reader, 0);
     }

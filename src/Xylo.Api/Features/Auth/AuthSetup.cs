@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
@@ -44,7 +45,8 @@ public static class AuthSetup
                 {
                     ValidIssuer = auth.Value.Issuer,
                     ValidAudience = auth.Value.Audience,
-                    IssuerSigningKey = TokenIssuer.SigningKey(configuration),
+                    // The previous secret keeps validating while it rotates out (docs/security.md): tokens live minutes.
+                    IssuerSigningKeys = TokenIssuer.ValidationKeys(configuration),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     NameClaimType = CurrentUser.SubjectClaim,
                     RoleClaimType = CurrentUser.RoleClaim,
@@ -89,6 +91,12 @@ public static class AuthSetup
 
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
         services.AddAuthorizationBuilder()
+            // Closed by default: an endpoint without its own policy needs a signed-in caller unless it says [AllowAnonymous].
+            // A request that matched no endpoint passes, so an unknown path stays a 404.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder()
+                .RequireAssertion(context => context.User.Identity?.IsAuthenticated == true
+                    || (context.Resource is HttpContext http && http.GetEndpoint() is null))
+                .Build())
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin))
             .AddPolicy(Policies.Auditor, policy => policy.RequireRole(Roles.Auditor))
             .AddPolicy(Policies.Awarder, policy => policy

@@ -8,6 +8,9 @@ using Xylo.Api.Features.Auth;
 using Xylo.Api.Hosting;
 using Xylo.Api.Operations.Errors;
 using Xylo.Api.Operations.Idempotency;
+using Xylo.Api.Operations.Security;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.AspNetCore.Mvc;
 using Xylo.Domain;
 using Xylo.Domain.Points;
 using Xylo.Domain.Users;
@@ -34,7 +37,8 @@ public static partial class AwardPointsEndpoint
     /// fails writes nothing. Each entry's source (given, or derived from the Idempotency-Key) makes a retried request
     /// harmless. Who awarded and the correlation id are set on the session by Wolverine and <c>CorrelationIdOnEvents</c>.
     /// </summary>
-    [WolverinePost("/points/awards"), Authorize(Policy = Policies.Awarder), Idempotent]
+    [WolverinePost("/points/awards"), Authorize(Policy = Policies.Awarder), Idempotent, RequestSizeLimit(RequestBounds.AwardsBodyBytes),
+     RequestTimeout(RequestBounds.AwardsTimeoutMilliseconds)]
     public static async Task<IResult> Post(AwardRequest request, HttpContext http, ClaimsPrincipal caller, IDocumentSession session,
         IDocumentStore store, EarningRulesCache rules, TimeProvider clock, ILogger<AwardRequest> logger, CancellationToken cancellation)
     {

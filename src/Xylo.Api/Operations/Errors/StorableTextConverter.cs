@@ -15,6 +15,7 @@ public sealed class StorableTextConverter : JsonConverter<string>
 
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
+        if (reader.TokenType != JsonTokenType.String) throw new JsonException("a text value is expected");
         var value = reader.GetString();
         return value is not null && Unstorable(value)
             ? throw new JsonException("a text value contains a control character or a bidirectional override")
