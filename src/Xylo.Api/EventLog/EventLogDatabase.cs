@@ -43,6 +43,12 @@ public sealed class EventLogDatabase(NpgsqlDataSource source, string schema)
     /// </summary>
     internal static readonly TimeSpan TimestampSkew = TimeSpan.FromMinutes(5);
 
+    /// <summary>A page answers in seconds or not at all; a stream's history or an export waits longer for each batch of rows.</summary>
+    public const int PageTimeoutSeconds = 15;
+
+    /// <inheritdoc cref="PageTimeoutSeconds"/>
+    public const int UnboundedReadTimeoutSeconds = 60;
+
     /// <summary>
     /// The events <paramref name="filter"/> selects, in sequence order, streamed from one database cursor: memory stays
     /// flat however long the range.
@@ -98,6 +104,7 @@ public sealed class EventLogDatabase(NpgsqlDataSource source, string schema)
             $"(select s.type from {Streams} s where s.id = e.stream_id{streamType} limit 1) s on true " +
             $"where {string.Join(" and ", where)} order by e.seq_id" +
             (filter.Limit is { } limit ? $" limit {Parameter(command, limit)}" : "");
+        command.CommandTimeout = filter.Limit is null ? UnboundedReadTimeoutSeconds : PageTimeoutSeconds;
         return command;
     }
 

@@ -14,6 +14,7 @@ using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Mints;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Wallets;
+using Xylo.Api.Operations.Errors;
 using Xylo.Api.Operations.Logging;
 using Xylo.Api.Operations.Idempotency;
 using Xylo.Api.Recovery;
@@ -121,6 +122,7 @@ public static class CritterStackSetup
         app.MapWolverineEndpoints(options =>
         {
             options.MapConcurrencyFailuresToConflict();
+            options.AddPolicy<RequiredBodyPolicy>();
             options.AddMiddleware(typeof(CorrelationIdOnEvents),
                 chain => chain.Method.Method.GetParameters().Any(p => p.ParameterType == typeof(IDocumentSession)));
         });

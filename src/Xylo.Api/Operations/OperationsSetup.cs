@@ -29,6 +29,7 @@ public static class OperationsSetup
         builder.Services.AddXyloRedis();
         builder.Services.AddXyloHealth();
         builder.Services.AddXyloRateLimiting();
+        builder.Services.AddXyloRequestBounds();
         builder.Services.AddXyloIdempotency();
         builder.Services.AddYouTubeClient();
         builder.Services.AddOpenApi();
@@ -44,14 +45,23 @@ public static class OperationsSetup
         app.UseXyloRequestLogging();
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseXyloSecurityHeaders();
+        app.UseNoStoreForTokens();
+        app.UseXyloRequestBounds();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
+        app.UseRequestTimeouts();
 
         app.MapXyloHealth();
-        app.MapMetrics("/metrics").DisableRateLimiting();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", options => options.WithTitle("XYLO API").DisableDefaultFonts());
+        // Anonymous for Prometheus, but within the operations limit of RateLimitingSetup (nginx keeps it off the public edge).
+        app.MapMetrics("/metrics").AllowAnonymous();
+        // In Production the API description is for signed-in callers and the reference page is not served.
+        var description = app.MapOpenApi("/openapi/{documentName}.json");
+        if (!app.Environment.IsProduction())
+        {
+            description.AllowAnonymous();
+            app.MapScalarApiReference("/docs", options => options.WithTitle("XYLO API").DisableDefaultFonts()).AllowAnonymous();
+        }
         return app;
     }
 }

@@ -31,7 +31,14 @@ public enum HoldStatus
 }
 
 /// <summary>Points taken out of their lots but not yet spent: posting spends them, voiding puts them back.</summary>
-public sealed record Hold(Guid HoldId, long Amount, IReadOnlyList<LotAllocation> Allocations, DateTimeOffset ExpiresAt, HoldStatus Status);
+public sealed record Hold(Guid HoldId, long Amount, IReadOnlyList<LotAllocation> Allocations, DateTimeOffset ExpiresAt, HoldStatus Status,
+    string? Purpose = null)
+{
+    public const string MintPurposePrefix = "mint:";
+
+    /// <summary>A mint's hold settles with its mint (spent when minted, released when it fails), never by hand.</summary>
+    public bool HeldByMint => Purpose?.StartsWith(MintPurposePrefix, StringComparison.Ordinal) == true;
+}
 
 /// <summary>
 /// The write-side ledger of one user (stream id = user id), opened by its first <see cref="PointsEarned"/>.
@@ -103,7 +110,7 @@ public sealed record PointsAccount(
         return this with
         {
             Lots = Move(e.Allocations, -1),
-            Holds = Holds.Add(e.HoldId, new Hold(e.HoldId, e.Amount, e.Allocations, e.ExpiresAt, HoldStatus.Pending)),
+            Holds = Holds.Add(e.HoldId, new Hold(e.HoldId, e.Amount, e.Allocations, e.ExpiresAt, HoldStatus.Pending, e.Purpose)),
         };
     }
 

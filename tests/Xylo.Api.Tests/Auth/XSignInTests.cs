@@ -57,6 +57,25 @@ public sealed class XSignInTests(IdentityFixture fixture)
     }
 
     [Fact]
+    public async Task A_bootstrap_admin_whose_role_was_revoked_does_not_get_it_back_on_the_next_sign_in()
+    {
+        var founder = new FakeXUser("x-admin-2", "cofounder", "Cofounder");
+        var first = await fixture.SignInWithXAsync(founder);
+        first.User.Roles.ShouldContain("admin");
+        var admin = await fixture.SignInWithXAsync(new FakeXUser("x-admin-1", "founder", "Founder"));
+        await fixture.Host.Scenario(s =>
+        {
+            s.Delete.Url($"/admin/users/{first.User.Id}/roles/admin");
+            s.WithBearer(admin);
+            s.StatusCodeShouldBe(204);
+        });
+
+        var again = await fixture.SignInWithXAsync(founder);
+
+        again.User.Roles.ShouldNotContain("admin");
+    }
+
+    [Fact]
     public async Task A_tampered_state_is_a_400_and_registers_nobody()
     {
         var (callback, cookie) = await fixture.AuthorizeAsync();

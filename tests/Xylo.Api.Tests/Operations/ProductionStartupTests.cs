@@ -46,6 +46,21 @@ public sealed class ProductionStartupTests
             s.Get.Url("/health");
             s.StatusCodeShouldBeOk();
         });
+
+        // What an anonymous caller learns in Production: no environment name, no reference page, no API description.
+        var front = await (await host.Scenario(s => s.Get.Url("/"))).ReadAsTextAsync();
+        front.ShouldNotContain("Production");
+        front.ShouldNotContain("/docs");
+        await host.Scenario(s =>
+        {
+            s.Get.Url("/docs");
+            s.StatusCodeShouldBe(404);
+        });
+        await host.Scenario(s =>
+        {
+            s.Get.Url("/openapi/v1.json");
+            s.StatusCodeShouldBe(401);
+        });
     }
 
     [Fact]

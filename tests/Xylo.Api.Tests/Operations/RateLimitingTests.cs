@@ -57,6 +57,24 @@ public sealed class RateLimitingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Addresses_of_one_ipv6_64_share_one_limit()
+    {
+        for (var i = 0; i < Limit; i++) await GetAsync($"2001:db8:77:1::{i + 1:x}", expected: 200);
+
+        await GetAsync("2001:db8:77:1:dead:beef:0:1", expected: 429);
+        await GetAsync("2001:db8:77:2::1", expected: 200);
+    }
+
+    [Fact]
+    public async Task Metrics_and_readiness_have_their_own_bounded_limit()
+    {
+        for (var i = 0; i < RateLimitingSetup.OperationsPermitsPerMinute; i++) await GetAsync("203.0.113.40", expected: 200, url: "/metrics");
+
+        await GetAsync("203.0.113.40", expected: 429, url: "/metrics");
+        await GetAsync("203.0.113.40", expected: 200, url: "/health");
+    }
+
+    [Fact]
     public async Task Forwarded_for_is_ignored_from_an_untrusted_peer()
     {
         for (var i = 0; i < Limit; i++) await GetAsync("203.0.113.40", expected: 200, forwardedFor: $"198.51.100.{i}");

@@ -36,6 +36,24 @@ public sealed class EarningRulesTests(PointsFixture fixture)
     public async Task A_verified_channel_earns_its_subscriber_tier()
     {
         var user = await fixture.SignInWithXAsync();
+        await VerifyChannelAsync(user, 12_300);
+
+        (await fixture.Host.BalanceAsync(user)).Earned.ShouldBe(100 + 1_000);
+    }
+
+    [Fact]
+    public async Task Only_the_first_verified_channel_of_a_user_earns_the_channel_bonus()
+    {
+        var user = await fixture.SignInWithXAsync();
+        await VerifyChannelAsync(user, 12_300);
+        await VerifyChannelAsync(user, 150_000);
+        await VerifyChannelAsync(user, 5);
+
+        (await fixture.Host.BalanceAsync(user)).Earned.ShouldBe(100 + 1_000);
+    }
+
+    private async Task VerifyChannelAsync(Xylo.Api.Features.Auth.TokenResponse user, long subscribers)
+    {
         var channelId = "UC" + Convert.ToBase64String(Guid.NewGuid().ToByteArray())[..22].Replace('+', '-').Replace('/', '_');
         var claim = await fixture.Host.Scenario(s =>
         {
@@ -44,7 +62,7 @@ public sealed class EarningRulesTests(PointsFixture fixture)
             s.StatusCodeShouldBe(201);
         });
         var issued = await claim.ReadJsonAsync<ChannelClaimIssued>();
-        fixture.YouTube.AddChannel(channelId, "Big Channel", issued.Code, 12_300);
+        fixture.YouTube.AddChannel(channelId, "Big Channel", issued.Code, subscribers);
 
         await fixture.Host.ExecuteAndWaitAsync(_ => fixture.Host.Scenario(s =>
         {
@@ -52,8 +70,6 @@ public sealed class EarningRulesTests(PointsFixture fixture)
             s.WithBearer(user);
             s.StatusCodeShouldBeOk();
         }));
-
-        (await fixture.Host.BalanceAsync(user)).Earned.ShouldBe(100 + 1_000);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.Collections.Concurrent;
 using Marten;
 using Microsoft.AspNetCore.Http;
@@ -18,7 +19,7 @@ public sealed record ProbeCounted(string Name, int Amount, Guid Receipt);
 
 public static class CountProbeEndpoint
 {
-    [WolverinePost("/probe/counter/{name}"), Idempotent]
+    [WolverinePost("/probe/counter/{name}"), AllowAnonymous, Idempotent]
     public static async Task<IResult> Post(string name, CountRequest request, IDocumentSession session)
     {
         ProbeRuns.Count(name);
@@ -32,7 +33,7 @@ public static class CountProbeEndpoint
 
 public static class RefusingProbeEndpoint
 {
-    [WolverinePost("/probe/refusal/{name}"), Idempotent]
+    [WolverinePost("/probe/refusal/{name}"), AllowAnonymous, Idempotent]
     public static IResult Post(string name)
     {
         ProbeRuns.Count(name);
@@ -44,7 +45,7 @@ public static class RefusingProbeEndpoint
 /// <summary>Fails its first run (by throwing, or with a 503), then succeeds.</summary>
 public static class FlakyProbeEndpoint
 {
-    [WolverinePost("/probe/flaky/{name}"), Idempotent]
+    [WolverinePost("/probe/flaky/{name}"), AllowAnonymous, Idempotent]
     public static IResult Post(string name, string? failure)
     {
         if (ProbeRuns.Count(name) == 1)
@@ -62,7 +63,7 @@ public static class LargeProbeEndpoint
 {
     public const int Length = 1024 * 1024 + 1;
 
-    [WolverinePost("/probe/large/{name}"), Idempotent]
+    [WolverinePost("/probe/large/{name}"), AllowAnonymous, Idempotent]
     public static IResult Post(string name)
     {
         ProbeRuns.Count(name);
@@ -73,7 +74,7 @@ public static class LargeProbeEndpoint
 /// <summary>Not opted in: the header means nothing here.</summary>
 public static class PlainCountProbeEndpoint
 {
-    [WolverinePost("/probe/plain-counter/{name}")]
+    [WolverinePost("/probe/plain-counter/{name}"), AllowAnonymous]
     public static CountReceipt Post(string name)
     {
         ProbeRuns.Count(name);

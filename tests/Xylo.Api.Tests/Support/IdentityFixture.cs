@@ -22,6 +22,7 @@ public sealed class IdentityFixture : IAsyncLifetime
         Host = await XyloHost.StartAsync(new Dictionary<string, string?>(X.HostSettings())
         {
             ["Auth:BootstrapAdmins:0"] = "x-admin-1",
+            ["Auth:BootstrapAdmins:1"] = "x-admin-2",
             ["YOUTUBE_API_KEY"] = YouTube.ApiKey,
             ["YouTube:BaseUrl"] = YouTube.BaseUrl,
             ["Siwe:Domain"] = SiweDomain,

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
@@ -14,7 +15,7 @@ public sealed record ProbeItem(string Name, int Quantity);
 
 public static class GetProbeItemEndpoint
 {
-    [WolverineGet("/probe/items/{id}")]
+    [WolverineGet("/probe/items/{id}"), AllowAnonymous]
     public static ProbeItem Get(int id) => new($"item-{id}", id);
 }
 
@@ -31,19 +32,19 @@ public static class PostProbeItemEndpoint
                 Extensions = { ["errors"] = new Dictionary<string, string[]> { ["quantity"] = ["must be positive"] } },
             };
 
-    [WolverinePost("/probe/items")]
+    [WolverinePost("/probe/items"), AllowAnonymous]
     public static ProbeItem Post(ProbeItem item) => item;
 }
 
 public static class CrashingProbeEndpoint
 {
-    [WolverineGet("/probe/crash")]
+    [WolverineGet("/probe/crash"), AllowAnonymous]
     public static string Get() => throw new InvalidOperationException("probe failure with internal detail");
 }
 
 public static class CarelessLoggingProbeEndpoint
 {
-    [WolverinePost("/probe/careless-log")]
+    [WolverinePost("/probe/careless-log"), AllowAnonymous]
     public static string Post(HttpContext context, IConfiguration configuration, ILogger<ProbeItem> logger)
     {
 #pragma warning disable CA1848, CA2254 // deliberately careless: this is what the redaction must survive
@@ -55,4 +56,12 @@ public static class CarelessLoggingProbeEndpoint
 #pragma warning restore CA1848, CA2254
         return "logged";
     }
+}
+
+public static class DatabaseDownProbeEndpoint
+{
+    /// <summary>What Marten throws while PostgreSQL restarts: a connection refused, wrapped.</summary>
+    [WolverineGet("/probe/database-down"), AllowAnonymous]
+    public static string Get() => throw new InvalidOperationException("command failed",
+        new Npgsql.NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111)));
 }

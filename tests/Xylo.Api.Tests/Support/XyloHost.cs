@@ -25,6 +25,8 @@ public static class XyloHost
             // filled against a database that has since been recreated.
             ["Archive:Directory"] = Path.Combine(NewLogDirectory(), "archive"),
             ["Logs:Console"] = "false",
+            // Tests watch readiness change at once; the cache itself has its own test.
+            ["Health:ReadinessCacheSeconds"] = "0",
         };
         // The API's handlers and endpoints run the committed generated code, as in Production; only this assembly's probe
         // endpoints and handlers, which Static would not look for, are compiled at run time.

@@ -14,7 +14,8 @@ public sealed class UsersCommandTests(DevelopmentFixture fixture)
         var handle = $"cli-{Guid.NewGuid():N}";
         var user = await fixture.Host.DevSignInAsync(handle);
 
-        var (granted, grantOutput) = await RunAsync("users", "grant-role", handle, "auditor");
+        (await RunAsync("users", "grant-role", handle, "auditor")).ExitCode.ShouldNotBe(0, "a display name is no one's name: anybody can copy it");
+        var (granted, grantOutput) = await RunAsync("users", "grant-role", user.User.Id.ToString(), "auditor");
         granted.ShouldBe(0, grantOutput);
         (await fixture.Host.ProfileAsync(user)).GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ShouldContain("auditor");
 

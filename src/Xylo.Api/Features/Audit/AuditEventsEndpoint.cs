@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 using Xylo.Api.EventLog;
 using Xylo.Api.Features.Auth;
+using Xylo.Api.Operations.RateLimiting;
 
 namespace Xylo.Api.Features.Audit;
 
@@ -11,7 +13,7 @@ public sealed record AuditEventPage(IReadOnlyList<AuditEvent> Events, long? Next
 public static class AuditEventsEndpoint
 {
     /// <summary>The event log, filtered, in sequence order, keyset-paged (stable while events keep arriving).</summary>
-    [WolverineGet("/audit/events"), Authorize(Policy = Policies.Auditor)]
+    [WolverineGet("/audit/events"), Authorize(Policy = Policies.Auditor), EnableRateLimiting(RateLimitingSetup.AuditReads)]
     public static async Task<IResult> Get(string? streamId, string? streamType, string? eventType, string? from, string? to,
         string? after, string? limit, AuditedAggregates aggregates, EventLogDatabase log, CancellationToken cancellation)
     {

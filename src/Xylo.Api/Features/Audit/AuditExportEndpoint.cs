@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Http.Timeouts;
 using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
@@ -5,6 +7,7 @@ using Microsoft.Net.Http.Headers;
 using Wolverine.Http;
 using Xylo.Api.EventLog;
 using Xylo.Api.Features.Auth;
+using Xylo.Api.Operations.RateLimiting;
 
 namespace Xylo.Api.Features.Audit;
 
@@ -19,7 +22,7 @@ public static class AuditExportEndpoint
     /// The filtered range as NDJSON, one event per line, streamed row by row from one database cursor (no
     /// bound: memory stays flat however long the range), gzip-compressed when the client accepts gzip.
     /// </summary>
-    [WolverineGet("/audit/export"), Authorize(Policy = Policies.Auditor)]
+    [WolverineGet("/audit/export"), Authorize(Policy = Policies.Auditor), EnableRateLimiting(RateLimitingSetup.AuditReads), DisableRequestTimeout]
     public static IResult Get(string? streamId, string? streamType, string? eventType, string? from, string? to, string? after,
         string? limit, AuditedAggregates aggregates, EventLogDatabase log, HttpContext context)
     {

@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 using Xylo.Api.EventLog;
 using Xylo.Api.Features.Auth;
+using Xylo.Api.Operations.RateLimiting;
 using Xylo.Api.Operations.Errors;
 
 namespace Xylo.Api.Features.Audit;
@@ -11,7 +13,7 @@ public sealed record AuditStream(Guid Id, string? StreamType, long Version, IRea
 public static class AuditStreamEndpoint
 {
     /// <summary>A stream's whole history, oldest first, with every event's metadata.</summary>
-    [WolverineGet("/audit/streams/{id}"), Authorize(Policy = Policies.Auditor)]
+    [WolverineGet("/audit/streams/{id}"), Authorize(Policy = Policies.Auditor), EnableRateLimiting(RateLimitingSetup.AuditReads)]
     public static async Task<IResult> Get(Guid id, AuditedAggregates aggregates, EventLogDatabase log, CancellationToken cancellation)
     {
         var events = new List<AuditEvent>();

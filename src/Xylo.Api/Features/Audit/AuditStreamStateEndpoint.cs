@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.RateLimiting;
 using System.Globalization;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 using Xylo.Api.Features.Auth;
+using Xylo.Api.Operations.RateLimiting;
 using Xylo.Api.Operations.Errors;
 
 namespace Xylo.Api.Features.Audit;
@@ -16,7 +18,7 @@ public static class AuditStreamStateEndpoint
     /// then. A stream shared by several aggregates (a user's stream also holds their points account) is read
     /// as the aggregate its stream type names, or as the one <c>aggregate</c> names.
     /// </summary>
-    [WolverineGet("/audit/streams/{id}/state"), Authorize(Policy = Policies.Auditor)]
+    [WolverineGet("/audit/streams/{id}/state"), Authorize(Policy = Policies.Auditor), EnableRateLimiting(RateLimitingSetup.AuditReads)]
     public static async Task<IResult> Get(Guid id, string? at, string? version, string? aggregate, AuditedAggregates aggregates,
         IQuerySession session, CancellationToken cancellation)
     {

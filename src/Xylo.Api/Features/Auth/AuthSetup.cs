@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
@@ -44,17 +45,19 @@ public static class AuthSetup
                 {
                     ValidIssuer = auth.Value.Issuer,
                     ValidAudience = auth.Value.Audience,
-                    IssuerSigningKey = TokenIssuer.SigningKey(configuration),
+                    // The previous secret keeps validating while it rotates out (docs/security.md): tokens live minutes.
+                    IssuerSigningKeys = TokenIssuer.ValidationKeys(configuration),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     NameClaimType = CurrentUser.SubjectClaim,
                     RoleClaimType = CurrentUser.RoleClaim,
                     ClockSkew = TimeSpan.FromSeconds(30),
-                    // Tokens are issued on the application clock; they are judged on the same one.
+                    // Tokens are issued on the application clock; they are judged on the same one. A custom validator
+                    // replaces RequireExpirationTime, so a token without exp (one that would never expire) is refused here.
                     LifetimeValidator = (notBefore, expires, _, parameters) =>
                     {
                         var now = clock.GetUtcNow().UtcDateTime;
                         return (notBefore is null || notBefore.Value <= now + parameters.ClockSkew)
-                            && (expires is null || expires.Value > now - parameters.ClockSkew);
+                            && expires is { } expiry && expiry > now - parameters.ClockSkew;
                     },
                 };
                 bearer.Events = new JwtBearerEvents { OnTokenValidated = ApplyCurrentAccessAsync };
@@ -88,6 +91,12 @@ public static class AuthSetup
 
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
         services.AddAuthorizationBuilder()
+            // Closed by default: an endpoint without its own policy needs a signed-in caller unless it says [AllowAnonymous].
+            // A request that matched no endpoint passes, so an unknown path stays a 404.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder()
+                .RequireAssertion(context => context.User.Identity?.IsAuthenticated == true
+                    || (context.Resource is HttpContext http && http.GetEndpoint() is null))
+                .Build())
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin))
             .AddPolicy(Policies.Auditor, policy => policy.RequireRole(Roles.Auditor))
             .AddPolicy(Policies.Awarder, policy => policy
@@ -110,14 +119,21 @@ public static class AuthSetup
 
         await using var session = context.HttpContext.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
         var profile = await session.LoadAsync<UserProfile>(userId, context.HttpContext.RequestAborted);
-        if (profile is null || profile.Suspended)
+        // While the UserProfile view is rebuilt its rows are gone: the user's own stream (kept inline with every write)
+        // answers instead, so a rebuild does not sign everybody out.
+        var (roles, suspended) = profile is not null
+            ? (profile.Roles, profile.Suspended)
+            : await session.LoadAsync<User>(userId, context.HttpContext.RequestAborted) is { } user
+                ? ((IEnumerable<string>)user.Roles, user.Suspended)
+                : ((IEnumerable<string>?)null, false);
+        if (roles is null || suspended)
         {
-            context.Fail(profile is null ? "unknown user" : "the account is suspended");
+            context.Fail(roles is null ? "unknown user" : "the account is suspended");
             return;
         }
 
         var claims = context.Principal!.Claims.Where(c => c.Type != CurrentUser.RoleClaim)
-            .Concat(profile.Roles.Select(role => new Claim(CurrentUser.RoleClaim, role)));
+            .Concat(roles.Select(role => new Claim(CurrentUser.RoleClaim, role)));
         context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, JwtBearerDefaults.AuthenticationScheme, CurrentUser.SubjectClaim, CurrentUser.RoleClaim));
     }
 }

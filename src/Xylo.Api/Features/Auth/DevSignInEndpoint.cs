@@ -15,7 +15,7 @@ public static class DevSignInEndpoint
     {
         if (app.Environment.IsDevelopment())
         {
-            app.MapPost("/auth/dev/sign-in", SignInAsync).WithName("DevSignIn").WithTags("Auth");
+            app.MapPost("/auth/dev/sign-in", SignInAsync).WithName("DevSignIn").WithTags("Auth").AllowAnonymous();
         }
 
         return app;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Wolverine.Http;
 using Xylo.Api.Operations.Errors;
@@ -7,7 +8,7 @@ namespace Xylo.Api.Features.Auth;
 public static class LogoutEndpoint
 {
     /// <summary>Revokes the session the refresh token belongs to. Unknown or already revoked tokens answer 204 too.</summary>
-    [WolverinePost("/auth/logout")]
+    [WolverinePost("/auth/logout"), AllowAnonymous]
     public static async Task<IResult> Post(RefreshRequest request, IDocumentSession session, TimeProvider clock, CancellationToken cancellation)
     {
         if (string.IsNullOrWhiteSpace(request.RefreshToken)) return Problems.Invalid("refreshToken", "is required");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Wolverine.Http;
 using Xylo.Api.Operations.Errors;
@@ -10,7 +11,7 @@ public sealed record RefreshRequest(string? RefreshToken);
 public static partial class RefreshEndpoint
 {
     /// <summary>Rotates the refresh token. A token presented after it was rotated is a theft signal: its whole family is revoked.</summary>
-    [WolverinePost("/auth/refresh")]
+    [WolverinePost("/auth/refresh"), AllowAnonymous]
     public static async Task<IResult> Post(RefreshRequest request, IDocumentSession session, TokenIssuer tokens, TimeProvider clock, ILogger<RefreshRequest> logger, CancellationToken cancellation)
     {
         if (string.IsNullOrWhiteSpace(request.RefreshToken)) return Problems.Invalid("refreshToken", "is required");

@@ -66,12 +66,24 @@ public sealed partial class SignInService(IDocumentStore store, IMartenOutbox ou
             var stream = await session.Events.FetchForWriting<User>(login.UserId, cancellation);
             user = stream.Aggregate ?? throw new InvalidOperationException($"login {loginId} points at missing user {login.UserId}");
             if (user.Suspended) return new SignInOutcome.Suspended();
-            stream.AppendMany(GrantRoles(ref user, roles, now));
+            if (roles.Count > 0) stream.AppendMany(GrantRoles(ref user, await NeverRevokedAsync(session, user.Id, roles, cancellation), now));
         }
 
         var response = tokens.Issue(session, new SignedInUser(user.Id, user.Handle, user.Roles.ToList()), Guid.CreateVersion7());
         await session.SaveChangesAsync(cancellation);
         return new SignInOutcome.SignedIn(response);
+    }
+
+    /// <summary>
+    /// A bootstrap role is granted until an admin revokes it once: it used to come back at every sign-in. Only bootstrap
+    /// admins have roles here, so reading their stream costs nobody else a round trip.
+    /// </summary>
+    private static async Task<IReadOnlyList<(string Role, string By)>> NeverRevokedAsync(IDocumentSession session, Guid userId,
+        IReadOnlyList<(string Role, string By)> roles, CancellationToken cancellation)
+    {
+        var revoked = (await session.Events.FetchStreamAsync(userId, token: cancellation))
+            .Select(e => e.Data).OfType<RoleRevoked>().Select(e => e.Role).ToHashSet(StringComparer.Ordinal);
+        return roles.Where(r => !revoked.Contains(r.Role)).ToList();
     }
 
     private static List<object> GrantRoles(ref User user, IEnumerable<(string Role, string By)> roles, DateTimeOffset now)

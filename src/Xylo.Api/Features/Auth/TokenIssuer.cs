@@ -17,6 +17,14 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, IConfiguration co
         new(Encoding.UTF8.GetBytes(configuration[XyloSecrets.JwtSecret]
             ?? throw new InvalidOperationException($"{XyloSecrets.JwtSecret} is not set")));
 
+    /// <summary>Set during a rotation of <c>JWT_SECRET</c>: tokens signed with it stay valid until they expire.</summary>
+    public const string PreviousSecret = "JWT_SECRET_PREVIOUS";
+
+    public static IEnumerable<SecurityKey> ValidationKeys(IConfiguration configuration) =>
+        configuration[PreviousSecret] is { Length: > 0 } previous
+            ? [SigningKey(configuration), new SymmetricSecurityKey(Encoding.UTF8.GetBytes(previous))]
+            : [SigningKey(configuration)];
+
     /// <summary>Stages a new refresh session (in <paramref name="session"/>, saved by the caller) and returns both tokens.</summary>
     public TokenResponse Issue(IDocumentSession session, SignedInUser user, Guid familyId)
     {

@@ -2,10 +2,13 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 using Wolverine.Marten;
+using Wolverine.Persistence;
+using Xylo.Api.Features.Users;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Operations.Errors;
 using Xylo.Domain;
 using Xylo.Domain.Points;
+using Xylo.Domain.Users;
 
 namespace Xylo.Api.Features.Points;
 
@@ -27,8 +30,12 @@ public static class AdjustPointsEndpoint
         return (decision, decision.Rejection?.ToProblem());
     }
 
-    /// <summary>A correction is a new event with its reason, never an edit: + credits a lot, − deducts first-to-expire.</summary>
+    /// <summary>
+    /// A correction is a new event with its reason, never an edit: + credits a lot, − deducts first-to-expire. Only a user's
+    /// account can be corrected (an unknown id once opened a points stream that nobody owns).
+    /// </summary>
     [WolverinePost("/admin/points/{userId}/adjustments"), Authorize(Policy = Policies.Admin), EmptyResponse]
-    public static Events Post(Guid userId, AdjustmentRequest request, [WriteAggregate(nameof(userId), Required = false)] PointsAccount? account,
-        [NotBody] Decision decision) => [.. decision.Events];
+    public static Events Post(Guid userId, AdjustmentRequest request,
+        [Entity(nameof(userId), OnMissing = OnMissing.ProblemDetailsWith404, MissingMessage = UserEndpoints.Missing)] User user,
+        [WriteAggregate(nameof(userId), Required = false)] PointsAccount? account, [NotBody] Decision decision) => [.. decision.Events];
 }

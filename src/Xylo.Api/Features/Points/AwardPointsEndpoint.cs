@@ -8,6 +8,10 @@ using Xylo.Api.Features.Auth;
 using Xylo.Api.Hosting;
 using Xylo.Api.Operations.Errors;
 using Xylo.Api.Operations.Idempotency;
+using Xylo.Api.Operations.Security;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.AspNetCore.Mvc;
+using Xylo.Domain;
 using Xylo.Domain.Points;
 using Xylo.Domain.Users;
 
@@ -33,11 +37,11 @@ public static partial class AwardPointsEndpoint
     /// fails writes nothing. Each entry's source (given, or derived from the Idempotency-Key) makes a retried request
     /// harmless. Who awarded and the correlation id are set on the session by Wolverine and <c>CorrelationIdOnEvents</c>.
     /// </summary>
-    [WolverinePost("/points/awards"), Authorize(Policy = Policies.Awarder), Idempotent]
-    public static async Task<IResult> Post(AwardRequest? request, HttpContext http, ClaimsPrincipal caller, IDocumentSession session,
+    [WolverinePost("/points/awards"), Authorize(Policy = Policies.Awarder), Idempotent, RequestSizeLimit(RequestBounds.AwardsBodyBytes),
+     RequestTimeout(RequestBounds.AwardsTimeoutMilliseconds)]
+    public static async Task<IResult> Post(AwardRequest request, HttpContext http, ClaimsPrincipal caller, IDocumentSession session,
         IDocumentStore store, EarningRulesCache rules, TimeProvider clock, ILogger<AwardRequest> logger, CancellationToken cancellation)
     {
-        if (request is null) return Problems.Invalid("body", "a JSON object is required: {userId, amount, reason} or {awards: [...]}");
         var entries = request.Awards ?? (request.UserId is null && request.Amount is null
             ? []
             : [new AwardEntry(request.UserId, request.Amount, request.Reason, request.Source)]);
@@ -50,21 +54,25 @@ public static partial class AwardPointsEndpoint
         var awardedBy = caller.FindFirst(CurrentUser.SubjectClaim)?.Value ?? "unknown";
         var rule = await rules.GetAsync(EarningRule.AdminAwardId, cancellation);
         var results = new AwardResult[entries.Count];
+        var refusals = new Rejection?[entries.Count];
         var batches = (entries.Count + BatchSize - 1) / BatchSize;
         await using var writer = new RetryingSession(session, store);
         for (var batch = 0; batch < batches; batch++)
         {
             var range = Enumerable.Range(batch * BatchSize, Math.Min(BatchSize, entries.Count - (batch * BatchSize))).ToList();
-            await AwardBatchAsync(writer, rule, entries, range, results, requestKey, awardedBy, clock.GetUtcNow(), cancellation);
+            await AwardBatchAsync(writer, rule, entries, range, results, refusals, requestKey, awardedBy, clock.GetUtcNow(), cancellation);
             if (batches > 1) LogBatch(logger, batch + 1, batches, entries.Count);
         }
+
+        // One award is one command: refused, it is a problem like any other; the bulk form answers per entry.
+        if (request.Awards is null && refusals[0] is { } refused) return refused.ToProblem();
 
         return Results.Ok(new AwardResponse(entries.Count,
             results.Count(r => r.Status == "awarded"), results.Count(r => r.Status == "duplicate"), results.Count(r => r.Status == "failed"), results));
     }
 
     private static async Task AwardBatchAsync(RetryingSession writer, EarningRule rule, IReadOnlyList<AwardEntry> entries, List<int> range,
-        AwardResult[] results, string requestKey, string awardedBy, DateTimeOffset now, CancellationToken cancellation)
+        AwardResult[] results, Rejection?[] refusals, string requestKey, string awardedBy, DateTimeOffset now, CancellationToken cancellation)
     {
         // A concurrent write to one of the batch's accounts fails the whole batch's commit: decide it again (sources keep it idempotent).
         for (var attempt = 1; ; attempt++)
@@ -95,6 +103,7 @@ public static partial class AwardPointsEndpoint
                     if (EarningDecisions.CanAward(entry.UserId, user, entry.Amount, entry.Reason).Rejection is { } invalid)
                     {
                         results[index] = new AwardResult(index, entry.UserId, "failed", null, null, invalid.Message);
+                        refusals[index] = invalid;
                         continue;
                     }
 
@@ -105,10 +114,12 @@ public static partial class AwardPointsEndpoint
                     }
 
                     var source = string.IsNullOrWhiteSpace(entry.Source) ? $"award:{requestKey}:{index}" : $"award:{entry.Source.Trim()}";
-                    results[index] = await account.EarnAsync(rule, entry.Amount!.Value, source, entry.Reason!.Trim(), awardedBy, now, cancellation) switch
+                    var earned = await account.EarnAsync(rule, entry.Amount!.Value, source, entry.Reason!.Trim(), awardedBy, now, cancellation);
+                    refusals[index] = earned.Rejection;
+                    results[index] = earned switch
                     {
                         { Rejection: { } refused } => new AwardResult(index, userId, "failed", null, null, refused.Message),
-                        { Events: [PointsEarned earned] } => new AwardResult(index, userId, "awarded", earned.Amount, earned.LotId, null),
+                        { Events: [PointsEarned credit] } => new AwardResult(index, userId, "awarded", credit.Amount, credit.LotId, null),
                         _ => new AwardResult(index, userId, "duplicate", null, null, "this award's source was already credited"),
                     };
                 }

@@ -45,12 +45,33 @@ public sealed partial class LeaderboardCache(IConnectionMultiplexer redis, IDocu
         {
             CacheMetrics.Errors.Inc();
             LogRedisDown(logger, ex.GetType().Name);
+            // Redis is down: no mirror to rebuild (it loaded the whole period table only to fail), and the top of the board
+            // is read from PostgreSQL at most once per period and size every few seconds, however many ask.
+            CacheMetrics.Count(hit: false);
+            var top10 = await _fallback.GetOrAddAsync($"{period}:{top}", () => ReadTopAsync(period, top, CancellationToken.None));
+            return (new LeaderboardSnapshot(top10, await ReadCallerAsync(period, caller, cancellation)), false);
         }
 
         CacheMetrics.Count(hit: false);
-        var snapshot = await ReadDatabaseAsync(period, top, caller, cancellation);
+        var snapshot = new LeaderboardSnapshot(await ReadTopAsync(period, top, cancellation), await ReadCallerAsync(period, caller, cancellation));
         await TryMirrorAsync(period, cancellation);
         return (snapshot, false);
+    }
+
+    private readonly ShortLived<IReadOnlyList<LeaderboardRow>> _fallback = new(TimeSpan.FromSeconds(5));
+
+    /// <summary>Values kept a few seconds, concurrent askers sharing one load.</summary>
+    private sealed class ShortLived<T>(TimeSpan lifetime)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Task<T> Value, DateTimeOffset At)> _entries = new();
+
+        public Task<T> GetOrAddAsync(string key, Func<Task<T>> load)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var entry = _entries.AddOrUpdate(key, _ => (load(), now),
+                (_, old) => old.Value.IsFaulted || old.Value.IsCanceled || (old.Value.IsCompleted && now - old.At > lifetime) ? (load(), now) : old);
+            return entry.Value;
+        }
     }
 
     /// <summary>Rebuilds the Redis mirror of one period from the projection; returns how many entries it holds.</summary>
@@ -91,21 +112,29 @@ public sealed partial class LeaderboardCache(IConnectionMultiplexer redis, IDocu
         }
     }
 
-    private async Task<LeaderboardSnapshot> ReadDatabaseAsync(string period, int top, Guid? caller, CancellationToken cancellation)
+    /// <summary>The top rows in one statement: the list is in descending order, so a row's rank is 1 + the rows above it with more points.</summary>
+    private async Task<IReadOnlyList<LeaderboardRow>> ReadTopAsync(string period, int top, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
         var entries = await session.Query<LeaderboardEntry>().Where(e => e.Period == period)
             .OrderByDescending(e => e.Points).Take(top).ToListAsync(cancellation);
         var rows = new List<LeaderboardRow>(entries.Count);
-        foreach (var entry in entries) rows.Add(new LeaderboardRow(await RankAsync(session, period, entry.Points, cancellation), entry.UserId, entry.Points));
-
-        LeaderboardRow? me = null;
-        if (caller is { } id && await session.LoadAsync<LeaderboardEntry>(LeaderboardPeriods.Key(period, id), cancellation) is { } mine)
+        for (var i = 0; i < entries.Count; i++)
         {
-            me = new LeaderboardRow(await RankAsync(session, period, mine.Points, cancellation), id, mine.Points);
+            var rank = i > 0 && entries[i].Points == entries[i - 1].Points ? rows[i - 1].Rank : i + 1;
+            rows.Add(new LeaderboardRow(rank, entries[i].UserId, entries[i].Points));
         }
 
-        return new LeaderboardSnapshot(rows, me);
+        return rows;
+    }
+
+    private async Task<LeaderboardRow?> ReadCallerAsync(string period, Guid? caller, CancellationToken cancellation)
+    {
+        if (caller is not { } id) return null;
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<LeaderboardEntry>(LeaderboardPeriods.Key(period, id), cancellation) is { } mine
+            ? new LeaderboardRow(await RankAsync(session, period, mine.Points, cancellation), id, mine.Points)
+            : null;
     }
 
     // Equal scores share a rank: 1 + how many have strictly more.

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
 using Marten;
 using Wolverine.Http;
@@ -17,7 +18,7 @@ public static class LeaderboardEndpoint
     public const int MaxTop = 100;
 
     /// <summary>Points earned, all time (<c>period=all</c>), this UTC month or this ISO week; the caller's own place when signed in.</summary>
-    [WolverineGet("/leaderboard")]
+    [WolverineGet("/leaderboard"), AllowAnonymous]
     public static async Task<IResult> Get(string? period, int? top, ClaimsPrincipal user, LeaderboardCache cache, IQuerySession session,
         TimeProvider clock, CancellationToken cancellation)
     {

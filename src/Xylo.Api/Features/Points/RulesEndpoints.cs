@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
@@ -16,12 +18,15 @@ public static class RulesEndpoints
         return EarningRule.Defaults.Select(d => all[d.Id]).ToList();
     }
 
-    /// <summary>Replaces one rule's settings (its id and kind are fixed).</summary>
+    /// <summary>
+    /// Changes one rule's settings (its id and kind are fixed). A field the body leaves out keeps its current value, an
+    /// explicit <c>null</c> clears an optional limit: a partial body once zeroed every missing field and disabled the rule.
+    /// </summary>
     [WolverinePut("/admin/rules/{ruleId}"), Authorize(Policy = Policies.Admin)]
-    public static async Task<IResult> Put(string ruleId, EarningRule? rule, IDocumentSession session, EarningRulesCache rules, CancellationToken cancellation)
+    public static async Task<IResult> Put(string ruleId, JsonObject changes, IDocumentSession session, EarningRulesCache rules, CancellationToken cancellation)
     {
         if (EarningRule.Defaults.FirstOrDefault(d => d.Id == ruleId) is not { } known) return Problems.NotFound($"no rule {ruleId}");
-        if (rule is null) return Problems.Invalid("body", "a JSON object with the rule's settings is required");
+        if (Merge(await rules.GetAsync(ruleId, cancellation), changes) is not { } rule) return Problems.Invalid("body", "a field has the wrong type");
         if (rule.Id != ruleId || rule.Kind != known.Kind) return Problems.Invalid("id", $"must be {ruleId} with kind {known.Kind}");
         if (rule.Amount < 0 || rule.Amount > PointsDecisions.MaxSingleAmount) return Problems.Invalid("amount", $"must be 0–{PointsDecisions.MaxSingleAmount}");
         if (rule.ExpiryDays is <= 0) return Problems.Invalid("expiryDays", "must be positive when given");
@@ -36,5 +41,28 @@ public static class RulesEndpoints
         await session.SaveChangesAsync(cancellation);
         rules.Forget();
         return Results.Ok(rule);
+    }
+
+    private static EarningRule? Merge(EarningRule current, JsonObject changes)
+    {
+        var merged = JsonSerializer.SerializeToNode(current, JsonSerializerOptions.Web)!.AsObject();
+        foreach (var (name, value) in changes)
+        {
+            if (merged.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) is { } existing)
+            {
+                merged.Remove(existing);
+            }
+
+            merged[name] = value?.DeepClone();
+        }
+
+        try
+        {
+            return merged.Deserialize<EarningRule>(JsonSerializerOptions.Web);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Marten;
 using Wolverine.Http;
 using Xylo.Api.Operations.Errors;
@@ -8,7 +9,7 @@ namespace Xylo.Api.Features.Rewards;
 public static class RewardCatalogEndpoints
 {
     /// <summary>The rewards on offer (retired ones with <c>?includeRetired=true</c>), cheapest first.</summary>
-    [WolverineGet("/rewards")]
+    [WolverineGet("/rewards"), AllowAnonymous]
     public static Task<IReadOnlyList<RewardView>> List(IQuerySession session, bool? includeRetired, CancellationToken cancellation) =>
         session.Query<RewardView>()
             .Where(r => includeRetired == true || !r.Retired)
@@ -16,7 +17,7 @@ public static class RewardCatalogEndpoints
             .Take(500)
             .ToListAsync(cancellation);
 
-    [WolverineGet("/rewards/{rewardId}")]
+    [WolverineGet("/rewards/{rewardId}"), AllowAnonymous]
     public static async Task<IResult> Get(Guid rewardId, IQuerySession session, CancellationToken cancellation) =>
         await session.LoadAsync<RewardView>(rewardId, cancellation) is { } reward
             ? Results.Ok(reward)

@@ -11,7 +11,7 @@ public sealed class UsersInput : NetCoreInput
     [Description("grant-role or revoke-role")]
     public string Action { get; set; } = "";
 
-    [Description("The user: a handle or a user id")]
+    [Description("The user: a user id or an X username (@name)")]
     public string User { get; set; } = "";
 
     [Description("admin or auditor")]
@@ -19,10 +19,10 @@ public sealed class UsersInput : NetCoreInput
 }
 
 /// <summary>
-/// <c>dotnet run --project src/Xylo.Api -- users grant-role alice admin</c>: bootstraps the first admin
+/// <c>dotnet run --project src/Xylo.Api -- users grant-role @alice admin</c>: bootstraps the first admin
 /// (or recovers from a locked-out one) through the same decision the admin endpoint uses.
 /// </summary>
-[Description("Grant or revoke a user's role: users grant-role|revoke-role <handle|user-id> <admin|auditor>", Name = "users")]
+[Description("Grant or revoke a user's role: users grant-role|revoke-role <user-id|@x-username> <admin|auditor>", Name = "users")]
 public sealed class UsersCommand : JasperFxAsyncCommand<UsersInput>
 {
     public override async Task<bool> Execute(UsersInput input)
@@ -35,12 +35,17 @@ public sealed class UsersCommand : JasperFxAsyncCommand<UsersInput>
             var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             await using var session = store.LightweightSession();
 
-            var profile = Guid.TryParse(input.User, out var id)
-                ? await session.LoadAsync<UserProfile>(id)
-                : await session.Query<UserProfile>().FirstOrDefaultAsync(p => p.Handle == input.User);
-            if (profile is null)
+            // A handle is an X display name, which anybody can copy: only the user id or the X username (unique on X) names one
+            // user, and a username that two profiles carry (renamed and taken again on X) is refused rather than guessed.
+            var username = input.User.TrimStart('@').ToLowerInvariant();
+            var profiles = Guid.TryParse(input.User, out var id)
+                ? [.. await session.LoadManyAsync<UserProfile>(id)]
+                : await session.Query<UserProfile>().Where(p => p.XUsername != null && p.XUsername.ToLower() == username).Take(2).ToListAsync();
+            if (profiles is not [var profile])
             {
-                await Console.Error.WriteLineAsync($"No user '{input.User}'.");
+                await Console.Error.WriteLineAsync(profiles.Count == 0
+                    ? $"No user with the id or X username '{input.User}' (display names are not unique and are not accepted)."
+                    : $"Two users carry the X username '{input.User}': give the user id.");
                 return false;
             }
 

@@ -24,25 +24,50 @@ public static class HealthSetup
             .AddCheck<ProjectionDaemonHealthCheck>("projections", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(3))
             .AddCheck<ChainHealthCheck>("chain", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(3));
         services.AddHostedService<ProjectionLagMetrics>();
+        services.AddSingleton<ReadinessCache>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapXyloHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJson })
-            .WithName("Liveness").DisableRateLimiting();
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions
-        {
-            Predicate = check => check.Tags.Contains(Ready),
-            ResponseWriter = WriteJson,
-            ResultStatusCodes =
+            .WithName("Liveness").DisableRateLimiting().AllowAnonymous();
+        // Readiness calls PostgreSQL, Redis and the (paid) chain RPC: one report serves every caller for a few seconds, so
+        // polling, however frequent and from however many load balancers, cannot multiply those calls.
+        endpoints.MapGet("/health/ready", async (HttpContext context, ReadinessCache readiness) =>
             {
-                [HealthStatus.Healthy] = StatusCodes.Status200OK,
-                [HealthStatus.Degraded] = StatusCodes.Status200OK,
-                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
-            },
-        }).WithName("Readiness").DisableRateLimiting();
+                var report = await readiness.GetAsync(context.RequestAborted);
+                context.Response.StatusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+                await WriteJson(context, report);
+            })
+            .WithName("Readiness").AllowAnonymous().ExcludeFromDescription();
         return endpoints;
+    }
+
+    /// <summary>
+    /// The last readiness report, kept <c>Health:ReadinessCacheSeconds</c> (5 by default); concurrent callers share one run
+    /// of the checks.
+    /// </summary>
+    public sealed class ReadinessCache(HealthCheckService checks, TimeProvider clock, IConfiguration configuration)
+    {
+        public const string LifetimeSetting = "Health:ReadinessCacheSeconds";
+
+        private readonly TimeSpan _lifetime = TimeSpan.FromSeconds(configuration.GetValue(LifetimeSetting, 5.0));
+        private readonly Lock _gate = new();
+        private (Task<HealthReport> Report, DateTimeOffset At)? _last;
+
+        public Task<HealthReport> GetAsync(CancellationToken cancellation)
+        {
+            lock (_gate)
+            {
+                var now = clock.GetUtcNow();
+                if (_last is { } last && (!last.Report.IsCompleted || now - last.At < _lifetime)) return last.Report.WaitAsync(cancellation);
+
+                var report = checks.CheckHealthAsync(check => check.Tags.Contains(Ready), CancellationToken.None);
+                _last = (report, now);
+                return report.WaitAsync(cancellation);
+            }
+        }
     }
 
     private static Task WriteJson(HttpContext context, HealthReport report)

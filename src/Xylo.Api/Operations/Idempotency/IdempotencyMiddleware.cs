@@ -38,16 +38,22 @@ public sealed partial class IdempotencyMiddleware(
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<IdempotentAttribute>() is null
-            || !context.Request.Headers.TryGetValue(IdempotentRequest.Header, out var values))
+        if (!context.Request.Headers.TryGetValue(IdempotentRequest.Header, out var values))
         {
             await next(context);
             return;
         }
 
+        // A malformed key is refused wherever it is sent: a client that believes its retries are safe must learn otherwise.
         if (IdempotentRequest.KeyProblem(values) is { } problem)
         {
             await WriteProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid Idempotency-Key", problem);
+            return;
+        }
+
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IdempotentAttribute>() is null)
+        {
+            await next(context);
             return;
         }
 

@@ -14,6 +14,8 @@ namespace Xylo.Api.Operations.RateLimiting;
 public static partial class RateLimitingSetup
 {
     public const string RejectionDetail = "Too many requests from this IP";
+    public const string AuditReads = "audit-reads";
+    public const int AuditReadsAtOnce = 4;
 
     private static readonly Counter FallbackRequests = Prometheus.Metrics.CreateCounter(
         "xylo_rate_limit_fallback_total", "Requests rate-limited in-process because Redis was unreachable.");
@@ -43,6 +45,13 @@ public static partial class RateLimitingSetup
         services.AddOptions<RateLimiterOptions>().Configure<ClientIpLimiter, IOptions<RateLimitingOptions>>((options, limiter, limits) =>
         {
             options.GlobalLimiter = limiter.Limiter;
+            // Audit reads and exports scan the event log: a few at a time per instance, a short queue, the rest 429.
+            options.AddConcurrencyLimiter(AuditReads, audit =>
+            {
+                audit.PermitLimit = AuditReadsAtOnce;
+                audit.QueueLimit = AuditReadsAtOnce;
+                audit.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
+            });
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = async (context, cancellation) =>
             {
@@ -69,8 +78,29 @@ public static partial class RateLimitingSetup
         return services;
     }
 
-    public static bool IsExempt(PathString path) =>
+    /// <summary>Liveness only: it touches nothing. Readiness and metrics do real work and have their own limit.</summary>
+    public static bool IsExempt(PathString path) => path.Equals("/health", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Readiness (PostgreSQL, Redis, the paid chain RPC) and metrics: scrapers and load balancers, not people.</summary>
+    public static bool IsOperations(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
+
+    public const int OperationsPermitsPerMinute = 120;
+
+    /// <summary>
+    /// Whom a limit counts: an IPv4 address, or the /64 of an IPv6 one (a host picks any address of its /64, so counting
+    /// addresses let one client rotate through 2^64 budgets).
+    /// </summary>
+    public static string ClientKey(IPAddress? address)
+    {
+        if (address is null) return "unknown";
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address.ToString();
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return $"{new IPAddress(bytes)}/64";
+    }
 
     /// <summary>One fixed window per client IP, counted in Redis so every instance enforces the same limit.</summary>
     internal sealed partial class ClientIpLimiter(IConnectionMultiplexer redis, IOptions<RateLimitingOptions> options, ILogger<ClientIpLimiter> logger)
@@ -82,7 +112,17 @@ public static partial class RateLimitingSetup
             if (IsExempt(context.Request.Path)) return RateLimitPartition.GetNoLimiter("exempt");
 
             var limits = options.Value;
-            var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            var client = ClientKey(context.Connection.RemoteIpAddress);
+            if (IsOperations(context.Request.Path))
+            {
+                return RateLimitPartition.GetFixedWindowLimiter($"operations:{client}", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = OperationsPermitsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+            }
+
             return new RateLimitPartition<string>(client, key => new FallbackRateLimiter(
                 new RedisFixedWindowRateLimiter<string>($"{limits.KeyPrefix}:{key}", new RedisFixedWindowRateLimiterOptions
                 {

@@ -33,6 +33,20 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Points.AdjustPointsEndpoint").SetTag("http.route", "/admin/points/{userId}/adjustments").SetTag("http.request.method", "POST");
+            // Reading the request body via JSON deserialization
+            var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Points.AdjustmentRequest>(httpContext);
+            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
+            
+            // A missing or null JSON body is a 400 problem
+            var result1 = Xylo.Api.Operations.Errors.RequiredBody.Check<Xylo.Api.Features.Points.AdjustmentRequest>(request);
+
+            // Evaluate whether or not the execution should be stopped based on the IResult value
+            if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+            {
+                await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             try
             {
                 string userId_rawValue = (string?)httpContext.GetRouteValue("userId");
@@ -47,24 +61,40 @@ namespace Internal.Generated.WolverineHandlers
                     return;
                 }
 
-                // Reading the request body via JSON deserialization
-                var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Points.AdjustmentRequest>(httpContext);
-                if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
+                var batchedQuery = documentSession.CreateBatchQuery();
+
+                var user_BatchItem = batchedQuery.Load<Xylo.Domain.Users.User>(userId);
+
+                var stream_account_BatchItem = batchedQuery.Events.FetchForWriting<Xylo.Domain.Points.PointsAccount>(userId);
+
+                await batchedQuery.Execute(httpContext.RequestAborted);
+
                 // Loading Marten aggregate as part of the aggregate handler workflow
-                var stream_account = await documentSession.Events.FetchForWriting<Xylo.Domain.Points.PointsAccount>(userId, httpContext.RequestAborted);
+                var stream_account = await stream_account_BatchItem.ConfigureAwait(false);
+
+                
+                // Try to load the existing saga document
+                var user = await user_BatchItem.ConfigureAwait(false);
+                // Write ProblemDetails if this required object is null
+                if (user == null)
+                {
+                    await WriteProblems(404, "user {Id} does not exist", httpContext, userId);
+                    return;
+                }
+
                 Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.id", userId);
                 Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.type", "Xylo.Domain.Points.PointsAccount");
-                (var decision, var result1) = Xylo.Api.Features.Points.AdjustPointsEndpoint.Validate(userId, request, stream_account.Aggregate, httpContext.User, _timeProvider);
+                (var decision, var result2) = Xylo.Api.Features.Points.AdjustPointsEndpoint.Validate(userId, request, stream_account.Aggregate, httpContext.User, _timeProvider);
                 // Evaluate whether or not the execution should be stopped based on the IResult value
-                if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+                if (result2 != null && !(result2 is Wolverine.Http.WolverineContinue))
                 {
-                    await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                    await result2.ExecuteAsync(httpContext).ConfigureAwait(false);
                     return;
                 }
 
                 
                 // The actual HTTP request handler execution
-                var events = Xylo.Api.Features.Points.AdjustPointsEndpoint.Post(userId, request, stream_account.Aggregate, decision);
+                var events = Xylo.Api.Features.Points.AdjustPointsEndpoint.Post(userId, request, user, stream_account.Aggregate, decision);
 
                 if (events != null)
                 {

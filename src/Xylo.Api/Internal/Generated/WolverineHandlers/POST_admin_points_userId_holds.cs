@@ -33,6 +33,20 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Points.HoldEndpoints").SetTag("http.route", "/admin/points/{userId}/holds").SetTag("http.request.method", "POST");
+            // Reading the request body via JSON deserialization
+            var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Points.PlaceHoldRequest>(httpContext);
+            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
+            
+            // A missing or null JSON body is a 400 problem
+            var result1 = Xylo.Api.Operations.Errors.RequiredBody.Check<Xylo.Api.Features.Points.PlaceHoldRequest>(request);
+
+            // Evaluate whether or not the execution should be stopped based on the IResult value
+            if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+            {
+                await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             try
             {
                 string userId_rawValue = (string?)httpContext.GetRouteValue("userId");
@@ -47,18 +61,15 @@ namespace Internal.Generated.WolverineHandlers
                     return;
                 }
 
-                // Reading the request body via JSON deserialization
-                var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Points.PlaceHoldRequest>(httpContext);
-                if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
                 // Loading Marten aggregate as part of the aggregate handler workflow
                 var stream_account = await documentSession.Events.FetchForWriting<Xylo.Domain.Points.PointsAccount>(userId, httpContext.RequestAborted);
                 Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.id", userId);
                 Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.type", "Xylo.Domain.Points.PointsAccount");
-                (var decision, var result1) = Xylo.Api.Features.Points.HoldEndpoints.Validate(userId, request, stream_account.Aggregate, _timeProvider);
+                (var decision, var result2) = Xylo.Api.Features.Points.HoldEndpoints.Validate(userId, request, stream_account.Aggregate, _timeProvider);
                 // Evaluate whether or not the execution should be stopped based on the IResult value
-                if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+                if (result2 != null && !(result2 is Wolverine.Http.WolverineContinue))
                 {
-                    await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                    await result2.ExecuteAsync(httpContext).ConfigureAwait(false);
                     return;
                 }
 

@@ -33,6 +33,20 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Points.VoidHoldEndpoint").SetTag("http.route", "/admin/points/{userId}/holds/{holdId}/void").SetTag("http.request.method", "POST");
+            // Reading the request body via JSON deserialization
+            var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Points.VoidHoldRequest>(httpContext);
+            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
+            
+            // A missing or null JSON body is a 400 problem
+            var result1 = Xylo.Api.Operations.Errors.RequiredBody.Check<Xylo.Api.Features.Points.VoidHoldRequest>(request);
+
+            // Evaluate whether or not the execution should be stopped based on the IResult value
+            if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+            {
+                await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             try
             {
                 string userId_rawValue = (string?)httpContext.GetRouteValue("userId");
@@ -59,18 +73,15 @@ namespace Internal.Generated.WolverineHandlers
                     return;
                 }
 
-                // Reading the request body via JSON deserialization
-                var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Points.VoidHoldRequest>(httpContext);
-                if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
                 // Loading Marten aggregate as part of the aggregate handler workflow
                 var stream_account = await documentSession.Events.FetchForWriting<Xylo.Domain.Points.PointsAccount>(userId, httpContext.RequestAborted);
                 Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.id", userId);
                 Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.type", "Xylo.Domain.Points.PointsAccount");
-                (var decision, var problemDetails1) = Xylo.Api.Features.Points.VoidHoldEndpoint.Validate(userId, holdId, request, stream_account.Aggregate, _timeProvider);
+                (var decision, var problemDetails2) = Xylo.Api.Features.Points.VoidHoldEndpoint.Validate(userId, holdId, request, stream_account.Aggregate, _timeProvider);
                 // Evaluate whether the processing should stop if there are any problems
-                if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
+                if (!(ReferenceEquals(problemDetails2, Wolverine.Http.WolverineContinue.NoProblems)))
                 {
-                    await WriteProblems(problemDetails1, httpContext).ConfigureAwait(false);
+                    await WriteProblems(problemDetails2, httpContext).ConfigureAwait(false);
                     return;
                 }
 

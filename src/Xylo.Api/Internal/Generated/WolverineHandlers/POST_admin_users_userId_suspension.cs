@@ -33,6 +33,20 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Users.SuspendUserEndpoint").SetTag("http.route", "/admin/users/{userId}/suspension").SetTag("http.request.method", "POST");
+            // Reading the request body via JSON deserialization
+            var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Users.SuspendRequest>(httpContext);
+            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
+            
+            // A missing or null JSON body is a 400 problem
+            var result1 = Xylo.Api.Operations.Errors.RequiredBody.Check<Xylo.Api.Features.Users.SuspendRequest>(request);
+
+            // Evaluate whether or not the execution should be stopped based on the IResult value
+            if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+            {
+                await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             try
             {
                 string userId_rawValue = (string?)httpContext.GetRouteValue("userId");
@@ -47,9 +61,6 @@ namespace Internal.Generated.WolverineHandlers
                     return;
                 }
 
-                // Reading the request body via JSON deserialization
-                var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Users.SuspendRequest>(httpContext);
-                if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
                 var batchedQuery = documentSession.CreateBatchQuery();
 
                 var stream_user_BatchItem = batchedQuery.Events.FetchForWriting<Xylo.Domain.Users.User>(userId);
@@ -68,11 +79,11 @@ namespace Internal.Generated.WolverineHandlers
                     return;
                 }
 
-                (var decision, var problemDetails1) = Xylo.Api.Features.Users.SuspendUserEndpoint.Validate(userId, request, stream_user.Aggregate, httpContext.User, _timeProvider);
+                (var decision, var problemDetails2) = Xylo.Api.Features.Users.SuspendUserEndpoint.Validate(userId, request, stream_user.Aggregate, httpContext.User, _timeProvider);
                 // Evaluate whether the processing should stop if there are any problems
-                if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
+                if (!(ReferenceEquals(problemDetails2, Wolverine.Http.WolverineContinue.NoProblems)))
                 {
-                    await WriteProblems(problemDetails1, httpContext).ConfigureAwait(false);
+                    await WriteProblems(problemDetails2, httpContext).ConfigureAwait(false);
                     return;
                 }
 

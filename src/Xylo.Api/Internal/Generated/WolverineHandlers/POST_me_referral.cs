@@ -36,10 +36,21 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Points.ReferralEndpoints").SetTag("http.route", "/me/referral").SetTag("http.request.method", "POST");
-            Xylo.Api.Operations.Logging.CorrelationIdOnEvents.Before(httpContext, documentSession);
             // Reading the request body via JSON deserialization
             var (request, jsonContinue) = await ReadJsonAsync<Xylo.Api.Features.Points.RedeemReferralRequest>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
+            
+            // A missing or null JSON body is a 400 problem
+            var result1 = Xylo.Api.Operations.Errors.RequiredBody.Check<Xylo.Api.Features.Points.RedeemReferralRequest>(request);
+
+            // Evaluate whether or not the execution should be stopped based on the IResult value
+            if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+            {
+                await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
+            Xylo.Api.Operations.Logging.CorrelationIdOnEvents.Before(httpContext, documentSession);
             
             // The actual HTTP request handler execution
             var result = await Xylo.Api.Features.Points.ReferralEndpoints.Post(request, httpContext.User, documentSession, _earningRulesCache, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);

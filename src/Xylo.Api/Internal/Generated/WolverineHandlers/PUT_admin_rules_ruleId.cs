@@ -34,6 +34,20 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Points.RulesEndpoints").SetTag("http.route", "/admin/rules/{ruleId}").SetTag("http.request.method", "PUT");
+            // Reading the request body via JSON deserialization
+            var (changes, jsonContinue) = await ReadJsonAsync<System.Text.Json.Nodes.JsonObject>(httpContext);
+            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
+            
+            // A missing or null JSON body is a 400 problem
+            var result1 = Xylo.Api.Operations.Errors.RequiredBody.Check<System.Text.Json.Nodes.JsonObject>(changes);
+
+            // Evaluate whether or not the execution should be stopped based on the IResult value
+            if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+            {
+                await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             Xylo.Api.Operations.Logging.CorrelationIdOnEvents.Before(httpContext, documentSession);
             var ruleId = (string?)httpContext.GetRouteValue("ruleId");
             if(ruleId == null)
@@ -42,12 +56,9 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
-            // Reading the request body via JSON deserialization
-            var (rule, jsonContinue) = await ReadJsonAsync<Xylo.Domain.Points.EarningRule>(httpContext, true);
-            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await Xylo.Api.Features.Points.RulesEndpoints.Put(ruleId, rule, documentSession, _earningRulesCache, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Xylo.Api.Features.Points.RulesEndpoints.Put(ruleId, changes, documentSession, _earningRulesCache, httpContext.RequestAborted).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session
