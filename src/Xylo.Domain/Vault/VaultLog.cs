@@ -77,20 +77,33 @@ public sealed record VaultLog(
     [JasperFxIgnore]
     public static VaultLog Evolve(VaultLog? state, object @event) => (state, @event) switch
     {
-        (null, VaultDepositObserved e) => Observed(e.LogId, VaultLogKind.Deposit, e.TxHash, e.LogIndex, e.BlockNumber, e.BlockHash, e.Wallet, e.Token, e.Amount, e.Decimals, e.ObservedAt),
-        (null, VaultWithdrawalObserved e) => Observed(e.LogId, VaultLogKind.Withdrawal, e.TxHash, e.LogIndex, e.BlockNumber, e.BlockHash, e.Wallet, e.Token, e.Amount, e.Decimals, e.ObservedAt),
+        (null, VaultDepositObserved e) => Create(e),
+        (null, VaultWithdrawalObserved e) => Create(e),
         (null, _) => throw new InvalidOperationException($"a vault log stream cannot start with {@event.GetType().Name}"),
-        (_, VaultDepositObserved e) => state.Again(Observed(e.LogId, VaultLogKind.Deposit, e.TxHash, e.LogIndex, e.BlockNumber, e.BlockHash, e.Wallet, e.Token, e.Amount, e.Decimals, e.ObservedAt)),
-        (_, VaultWithdrawalObserved e) => state.Again(Observed(e.LogId, VaultLogKind.Withdrawal, e.TxHash, e.LogIndex, e.BlockNumber, e.BlockHash, e.Wallet, e.Token, e.Amount, e.Decimals, e.ObservedAt)),
-        (_, VaultEventReorged e) => state with { Status = VaultLogStatus.Reorged, ReorgedAt = e.ReorgedAt },
-        (_, VaultDepositCredited e) => state with { Credit = new VaultCredit(e.UserId, e.Points, e.Source, false) },
-        (_, VaultCreditReversed e) => state with { Credit = state.Credit! with { Reversed = true } },
+        (_, VaultDepositObserved e) => state.Apply(e),
+        (_, VaultWithdrawalObserved e) => state.Apply(e),
+        (_, VaultEventReorged e) => state.Apply(e),
+        (_, VaultDepositCredited e) => state.Apply(e),
+        (_, VaultCreditReversed e) => state.Apply(e),
         _ => throw new InvalidOperationException($"{@event.GetType().Name} cannot be applied to vault log {state.Id}"),
     };
 
-    private static VaultLog Observed(Guid id, VaultLogKind kind, string txHash, long logIndex, long block, string blockHash, string wallet, string token,
-        string amount, int decimals, DateTimeOffset at) =>
-        new(id, kind, txHash, logIndex, block, blockHash, wallet, token, amount, decimals, VaultLogStatus.Indexed, 1, at, null, null);
+    public static VaultLog Create(VaultDepositObserved e) =>
+        new(e.LogId, VaultLogKind.Deposit, e.TxHash, e.LogIndex, e.BlockNumber, e.BlockHash, e.Wallet, e.Token, e.Amount, e.Decimals, VaultLogStatus.Indexed, 1, e.ObservedAt, null, null);
+
+    public static VaultLog Create(VaultWithdrawalObserved e) =>
+        new(e.LogId, VaultLogKind.Withdrawal, e.TxHash, e.LogIndex, e.BlockNumber, e.BlockHash, e.Wallet, e.Token, e.Amount, e.Decimals, VaultLogStatus.Indexed, 1, e.ObservedAt, null, null);
+
+    public VaultLog Apply(VaultDepositObserved e) => Again(Create(e));
+
+    public VaultLog Apply(VaultWithdrawalObserved e) => Again(Create(e));
+
+    public VaultLog Apply(VaultEventReorged e) => this with { Status = VaultLogStatus.Reorged, ReorgedAt = e.ReorgedAt };
+
+    public VaultLog Apply(VaultDepositCredited e) => this with { Credit = new VaultCredit(e.UserId, e.Points, e.Source, false) };
+
+    public VaultLog Apply(VaultCreditReversed e) =>
+        this with { Credit = (Credit ?? throw new InvalidOperationException($"vault log {Id}: a credit is reversed that was never made")) with { Reversed = true } };
 
     // A credit not yet reversed when the log comes back still stands: the deposit is credited once, not twice.
     private VaultLog Again(VaultLog observed) =>
