@@ -22,15 +22,17 @@ public static class SettleVaultCreditsHandler
         CancellationToken cancellation)
     {
         var wallet = message.Wallet.ToLowerInvariant();
-        var unsettled = await session.Query<VaultLog>()
-            .Where(l => l.Wallet == wallet && l.Unsettled)
+        var owner = (await session.LoadAsync<WalletOwnership>(WalletOwnership.IdFor(wallet), cancellation))?.OwnerId;
+        // An unlinked wallet's new deposits stay unsettled (linking it credits them): only its reversals are work.
+        var query = session.Query<VaultLog>().Where(l => l.Wallet == wallet && l.Unsettled);
+        if (owner is null) query = query.Where(l => l.Status == VaultLogStatus.Reorged);
+        var unsettled = await query
             .OrderBy(l => l.BlockNumber).ThenBy(l => l.LogIndex)
             .Take(MaxPerMessage + 1)
             .ToListAsync(cancellation);
         if (unsettled.Count == 0) return null;
 
         var now = clock.GetUtcNow();
-        var owner = (await session.LoadAsync<WalletOwnership>(WalletOwnership.IdFor(wallet), cancellation))?.OwnerId;
         var rule = await rules.GetAsync(EarningRule.VaultDepositId, cancellation);
         var accounts = new Dictionary<Guid, LedgerAccount>();
         foreach (var candidate in unsettled.Take(MaxPerMessage).OrderBy(l => l.Status == VaultLogStatus.Indexed))
@@ -47,7 +49,6 @@ public static class SettleVaultCreditsHandler
                 continue;
             }
 
-            // An unlinked wallet's deposit stays unsettled: linking the wallet later credits it.
             if (owner is not { } userId) continue;
             var user = await session.LoadAsync<User>(userId, cancellation);
             var award = EarningDecisions.CanEarn(user);
@@ -61,6 +62,7 @@ public static class SettleVaultCreditsHandler
             stream.AppendMany(VaultDecisions.Credited(log, userId, award, now).Events);
         }
 
+        // Every log of this batch is settled now, so the next batch is new work: the chain of messages ends.
         return unsettled.Count > MaxPerMessage ? message : null;
     }
 
