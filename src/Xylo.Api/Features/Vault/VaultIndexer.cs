@@ -135,12 +135,17 @@ public sealed partial class VaultIndexer(
         }
 
         var deposits = new List<ChainVaultLog>();
+        var indexed = 0;
+        var timer = System.Diagnostics.Stopwatch.StartNew();
+        var readMs = 0L;
         var from = state.Cursor + 1;
         var to = Math.Min(heads.Safe, state.Cursor + settings.BatchBlocks);
         if (to >= from)
         {
             var logs = await chain.VaultLogsAsync(from, to);
             var tipHash = (await chain.BlockHashesAsync([to]))[to] ?? throw new InvalidOperationException($"block {to} is missing on the chain");
+            readMs = timer.ElapsedMilliseconds;
+            indexed = logs.Count;
             var known = (await session.LoadManyAsync<VaultLog>(cancellation, logs.Select(l => VaultLog.IdFor(l.TxHash, l.LogIndex)).Distinct()))
                 .ToDictionary(l => l.Id);
             foreach (var log in logs)
@@ -161,7 +166,6 @@ public sealed partial class VaultIndexer(
                     .Where(b => b.Number > to - settings.ReorgWindowBlocks).DistinctBy(b => b.Number).OrderBy(b => b.Number)],
                 ProgressAt = now,
             };
-            if (logs.Count > 0) LogIndexed(logger, logs.Count, from, to, heads.Safe);
             foreach (var wallet in deposits.Select(d => d.Wallet).Distinct()) await outbox.PublishAsync(new SettleVaultCredits(wallet));
             foreach (var big in deposits.Where(d => Units(d) >= settings.BigDepositUnits))
             {
@@ -178,6 +182,7 @@ public sealed partial class VaultIndexer(
         state = state with { SafeHead = heads.Safe, LatestHead = heads.Latest, Pending = pending, PolledAt = now, LastError = null, LastErrorAt = null };
         session.Store(state);
         await session.SaveChangesAsync(cancellation);
+        if (indexed > 0) LogIndexed(logger, indexed, from, to, heads.Safe, readMs, timer.ElapsedMilliseconds);
 
         VaultMetrics.Lag.Set(state.LagBlocks ?? 0);
         foreach (var deposit in deposits) VaultMetrics.Deposits.WithLabels(TokenName(deposit.Token)).Inc();
@@ -264,8 +269,8 @@ public sealed partial class VaultIndexer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Vault indexer: poll failed ({Error}); waiting for the chain RPC, nothing skipped")]
     private static partial void LogPollFailed(ILogger logger, string error, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Vault indexer: {Count} logs in blocks {From}..{To} (safe head {Safe})")]
-    private static partial void LogIndexed(ILogger logger, int count, long from, long to, long safe);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Vault indexer: {Count} logs in blocks {From}..{To} committed (safe head {Safe}; chain reads {ReadMs} ms, in all {TotalMs} ms)")]
+    private static partial void LogIndexed(ILogger logger, int count, long from, long to, long safe, long readMs, long totalMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Vault indexer: rescan from block {FromBlock} (cursor was {Cursor}) asked by {RequestedBy}")]
     private static partial void LogRescan(ILogger logger, long fromBlock, long cursor, string requestedBy);
