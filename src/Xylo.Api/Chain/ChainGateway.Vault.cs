@@ -61,18 +61,21 @@ public sealed partial class ChainGateway
         var found = new List<ChainVaultLog>(logs.Length);
         foreach (var log in logs.Where(l => l.Removed != true).OrderBy(l => l.BlockNumber.Value).ThenBy(l => l.LogIndex.Value))
         {
+            // Deposited/Withdrawn(address indexed account, address indexed token, uint256 amount): both addresses are topics,
+            // the amount is the data. Read directly: the ABI decoder cost ~0.4 ms a log, most of a 10,000-log catch-up's reading.
             var deposit = string.Equals(log.Topics[0]?.ToString(), DepositedTopic, StringComparison.OrdinalIgnoreCase);
-            var (account, token, amount) = deposit
-                ? log.DecodeEvent<DepositedEventDTO>().Event is var d ? (d.Account, d.Token, d.Amount) : default
-                : log.DecodeEvent<WithdrawnEventDTO>().Event is var w ? (w.Account, w.Token, w.Amount) : default;
-            token = token.ToLowerInvariant();
+            var account = AddressTopic(log.Topics[1]);
+            var token = AddressTopic(log.Topics[2]);
+            var amount = new HexBigInteger(log.Data).Value;
             found.Add(new ChainVaultLog(deposit ? VaultLogKind.Deposit : VaultLogKind.Withdrawal, log.TransactionHash.ToLowerInvariant(),
-                (long)log.LogIndex.Value, (long)log.BlockNumber.Value, log.BlockHash.ToLowerInvariant(), account.ToLowerInvariant(), token,
+                (long)log.LogIndex.Value, (long)log.BlockNumber.Value, log.BlockHash.ToLowerInvariant(), account, token,
                 amount.ToString(CultureInfo.InvariantCulture), await DecimalsOfAsync(token)));
         }
 
         return found;
     }
+
+    private static string AddressTopic(object? topic) => "0x" + topic!.ToString()![^40..].ToLowerInvariant();
 
     private async Task<int> DecimalsOfAsync(string token)
     {
