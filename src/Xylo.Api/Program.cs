@@ -7,6 +7,7 @@ using Xylo.Api.Features.Audit;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Mints;
 using Xylo.Api.Features.Points;
+using Xylo.Api.Features.Vault;
 using Xylo.Api.Features.Wallets;
 using Xylo.Api.Hosting;
 using Xylo.Api.Operations;
@@ -33,6 +34,7 @@ builder.Services.AddXyloAuth();
 builder.Services.AddXyloWallets();
 builder.Services.AddXyloPoints();
 builder.Services.AddXyloMints();
+builder.Services.AddXyloVault();
 builder.Services.AddXyloAudit();
 builder.Services.AddXyloAdmin();
 

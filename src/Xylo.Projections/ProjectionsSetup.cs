@@ -6,11 +6,13 @@ using Xylo.Domain.Mints;
 using Xylo.Domain.Rewards;
 using Xylo.Domain.Users;
 using Xylo.Domain.Points;
+using Xylo.Domain.Vault;
 using Xylo.Domain.Wallets;
 using Xylo.Projections.Mints;
 using Xylo.Projections.Points;
 using Xylo.Projections.Rewards;
 using Xylo.Projections.Users;
+using Xylo.Projections.Vault;
 
 namespace Xylo.Projections;
 
@@ -46,6 +48,10 @@ public static class ProjectionsSetup
         options.Projections.Add<RewardViewProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<MintViewProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<MintView>().Index(x => x.UserId).Duplicate(x => x.Status).Index(x => x.UpdatedAt);
+
+        // A vault log's snapshot is its read model too (GET /me/vault) and the index of deposits the points rule has to settle.
+        options.Projections.Snapshot<VaultLog>(SnapshotLifecycle.Inline);
+        options.Projections.Add<VaultPositionProjection>(ProjectionLifecycle.Inline);
         return options.UseBulkRebuilds();
     }
 

@@ -4,7 +4,7 @@ namespace Xylo.Benchmarks;
 
 internal sealed class BenchOptions
 {
-    public static readonly string[] AllScenarios = ["baseline", "earn", "contention", "projection-lag", "footprint", "rebuild", "mints", "restore", "audit"];
+    public static readonly string[] AllScenarios = ["baseline", "earn", "contention", "projection-lag", "footprint", "rebuild", "mints", "restore", "audit", "vault"];
 
     public string Root { get; private set; } = Directory.GetCurrentDirectory();
     public int PgPort { get; private set; } = StackPorts.Get("BENCH_PG");
@@ -18,6 +18,8 @@ internal sealed class BenchOptions
     public int AuditEvents { get; private set; } = 1_000_000;
     /// <summary>Mint requests the mints scenario sends (and raw reference sends); 300 unless told.</summary>
     public int Mints { get; private set; } = 300;
+
+    public int VaultDeposits { get; private set; } = 10_000;
     public int AnvilPort { get; private set; } = StackPorts.Get("BENCH_ANVIL");
     /// <summary>Events seeded for the rebuild scenario (goal stated at ≥ 1,000,000).</summary>
     public int RebuildEvents { get; private set; } = 1_000_000;
@@ -55,6 +57,7 @@ internal sealed class BenchOptions
                 case "--redis-port": options.RedisPort = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pgbench": options.Pgbench = Next(); break;
                 case "--mints": options.Mints = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--vault-deposits": options.VaultDeposits = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--anvil-port": options.AnvilPort = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--api-port": options.ApiUrl = $"http://127.0.0.1:{int.Parse(Next(), CultureInfo.InvariantCulture)}"; break;
                 case "--command": options.Command = Next(); break;

@@ -34,7 +34,7 @@ public enum BroadcastResult
 /// The only code that talks to the chain: dry runs, fees, offline signing, broadcast, receipts and
 /// contract reads, over Nethereum. Nonces are not its business: callers pass the one PostgreSQL assigned.
 /// </summary>
-public sealed class ChainGateway
+public sealed partial class ChainGateway
 {
     private readonly ChainOptions _chain;
     private readonly MintPipelineOptions _options;

@@ -12,8 +12,11 @@ namespace Xylo.Api.Chain;
 
 public sealed class ContractsInput : NetCoreInput
 {
-    [Description("deploy or status")]
+    [Description("deploy, status, pause or unpause")]
     public string Action { get; set; } = "";
+
+    [Description("pause/unpause: rewards or vault")]
+    public string Contract { get; set; } = "";
 
     [Description("deploy: local (chain 80002 or 31337), amoy (80002) or polygon (137); default local")]
     public string NetworkFlag { get; set; } = "local";
@@ -29,10 +32,16 @@ public sealed class ContractsInput : NetCoreInput
 /// configured addresses hold. Neither starts the host: no database is needed.
 /// </summary>
 // No square brackets here: the command line renders descriptions as console markup, where they are styles ("help" failed on them).
-[Description("Deploy XYLO's contracts or show their status: contracts deploy (options --network local|amoy|polygon and --out FILE) or contracts status",
+[Description("Deploy XYLO's contracts, show their status, or pause them: contracts deploy (options --network local|amoy|polygon and --out FILE), contracts status, contracts pause|unpause rewards|vault",
     Name = "contracts")]
 public sealed class ContractsCommand : JasperFxAsyncCommand<ContractsInput>
 {
+    public ContractsCommand()
+    {
+        Usage("deploy or status").Arguments(x => x.Action);
+        Usage("pause or unpause a contract with PRIVATE_KEY (a pauser), for when the API itself is down").Arguments(x => x.Action, x => x.Contract);
+    }
+
     /// <summary>The chain ids each network accepts; anvil's default 31337 is accepted locally too.</summary>
     private static readonly Dictionary<string, (long[] ChainIds, string? ExplorerUrl)> Networks = new(StringComparer.Ordinal)
     {
@@ -54,7 +63,8 @@ public sealed class ContractsCommand : JasperFxAsyncCommand<ContractsInput>
             {
                 "deploy" => await DeployAsync(input, rpcUrl, secrets[XyloSecrets.PrivateKey]),
                 "status" => await StatusAsync(new Web3(rpcUrl), host.Services.GetRequiredService<IOptions<ChainOptions>>().Value),
-                _ => await FailAsync($"unknown action '{input.Action}': deploy or status"),
+                "pause" or "unpause" => await PauseAsync(input, rpcUrl, secrets[XyloSecrets.PrivateKey], host.Services.GetRequiredService<IOptions<ChainOptions>>().Value),
+                _ => await FailAsync($"unknown action '{input.Action}': deploy, status, pause or unpause"),
             };
         }
         catch (Exception e) when (e is HttpRequestException or Nethereum.JsonRpc.Client.RpcClientUnknownException
@@ -141,6 +151,36 @@ public sealed class ContractsCommand : JasperFxAsyncCommand<ContractsInput>
         }
 
         return ok;
+    }
+
+    /// <summary>The operations guide's pause script: the contract's own pause, signed with PRIVATE_KEY, no API involved.</summary>
+    private static async Task<bool> PauseAsync(ContractsInput input, string rpcUrl, string? privateKey, ChainOptions chain)
+    {
+        var address = input.Contract switch
+        {
+            "rewards" => chain.RewardsContract,
+            "vault" => chain.VaultContract,
+            _ => null,
+        };
+        if (input.Contract is not ("rewards" or "vault")) return await FailAsync($"{input.Action} what? rewards or vault, not '{input.Contract}'");
+        if (string.IsNullOrEmpty(address)) return await FailAsync($"Chain:{(input.Contract == "rewards" ? "RewardsContract" : "VaultContract")} is not configured");
+        if (privateKey is null) return await FailAsync($"{XyloSecrets.PrivateKey} is not set: it must hold the contract's pauser role");
+
+        var chainId = (long)(await new Web3(rpcUrl).Eth.ChainId.SendRequestAsync()).Value;
+        var web3 = new Web3(new Account(privateKey, chainId), rpcUrl);
+        var pause = input.Action == "pause";
+        if (await web3.Eth.GetContractQueryHandler<Contracts.PausedFunction>().QueryAsync<bool>(address, new Contracts.PausedFunction()) == pause)
+        {
+            Console.WriteLine($"{input.Contract} {address} is already {(pause ? "paused" : "running")}");
+            return true;
+        }
+
+        var receipt = pause
+            ? await web3.Eth.GetContractTransactionHandler<Contracts.PauseFunction>().SendRequestAndWaitForReceiptAsync(address, new Contracts.PauseFunction())
+            : await web3.Eth.GetContractTransactionHandler<Contracts.UnpauseFunction>().SendRequestAndWaitForReceiptAsync(address, new Contracts.UnpauseFunction());
+        if (receipt.Status?.Value != 1) return await FailAsync($"the {input.Action} transaction {receipt.TransactionHash} reverted");
+        Console.WriteLine($"{input.Contract} {address} {(pause ? "paused" : "unpaused")} (tx {receipt.TransactionHash})");
+        return true;
     }
 
     private static async Task<bool> FailAsync(string message)

@@ -13,6 +13,7 @@ using Xylo.Api.Features.Audit;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Mints;
 using Xylo.Api.Features.Points;
+using Xylo.Api.Features.Vault;
 using Xylo.Api.Features.Wallets;
 using Xylo.Api.Operations.Errors;
 using Xylo.Api.Operations.Logging;
@@ -111,6 +112,7 @@ public static class CritterStackSetup
         options.AddWalletDocuments();
         options.AddPointsDocuments();
         options.AddMintDocuments();
+        options.AddVaultDocuments();
         options.AddIdempotencyDocuments();
         options.AddXyloAudit(schema);
         options.AddAdminDocuments();

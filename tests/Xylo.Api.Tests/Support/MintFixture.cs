@@ -5,7 +5,6 @@ using Nethereum.Web3;
 using Xylo.Api.Chain;
 using Xylo.Api.Chain.Contracts;
 using Xylo.Api.Features.Auth;
-using Xylo.Api.Features.Wallets;
 
 namespace Xylo.Api.Tests.Support;
 
@@ -85,33 +84,7 @@ public sealed class MintFixture : IAsyncLifetime
     }
 
     /// <summary>Signs in a new fan and links a fresh wallet through Sign-In with Ethereum.</summary>
-    public async Task<(TokenResponse User, EthECKey Wallet)> FanWithWalletAsync()
-    {
-        var user = await Host.DevSignInAsync();
-        var key = EthECKey.GenerateKey();
-        var nonce = await (await Host.Scenario(s =>
-        {
-            s.Get.Url("/auth/wallet/nonce");
-            s.WithBearer(user);
-        })).ReadJsonAsync<WalletNonceResponse>();
-        var text = new Xylo.Domain.Wallets.SiweMessage
-        {
-            Domain = SiweDomain,
-            Address = key.GetPublicAddress(),
-            Statement = "Link this wallet to my XYLO account.",
-            Uri = SiweUri + "/wallet",
-            ChainId = Anvil.ChainId,
-            Nonce = nonce.Nonce,
-            IssuedAt = DateTimeOffset.UtcNow,
-            ExpirationTime = DateTimeOffset.UtcNow.AddMinutes(5),
-        }.ToText();
-        await Host.Scenario(s =>
-        {
-            s.Post.Json(new LinkWalletRequest(text, new EthereumMessageSigner().EncodeUTF8AndSign(text, key))).ToUrl("/me/wallet");
-            s.WithBearer(user);
-        });
-        return (user, key);
-    }
+    public Task<(TokenResponse User, EthECKey Wallet)> FanWithWalletAsync() => Host.FanWithWalletAsync(Anvil.ChainId);
 
     public async ValueTask DisposeAsync()
     {

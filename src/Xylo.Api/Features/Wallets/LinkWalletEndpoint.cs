@@ -2,7 +2,9 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using Wolverine;
 using Wolverine.Http;
+using Xylo.Api.Features.Vault;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Operations.Errors;
 using Xylo.Domain.Users;
@@ -24,7 +26,7 @@ public static class LinkWalletEndpoint
     /// </summary>
     [WolverinePost("/me/wallet"), Authorize]
     public static async Task<IResult> Post(LinkWalletRequest request, ClaimsPrincipal principal, IDocumentSession session,
-        IOptions<SiweOptions> options, TimeProvider clock, CancellationToken cancellation)
+        IOptions<SiweOptions> options, TimeProvider clock, IMessageBus bus, CancellationToken cancellation)
     {
         if (request.Message is not { Length: > 0 and <= MaxMessageLength } text) return Problems.Invalid("message", $"is required (at most {MaxMessageLength} characters)");
         if (string.IsNullOrWhiteSpace(request.Signature)) return Problems.Invalid("signature", "is required");
@@ -58,6 +60,8 @@ public static class LinkWalletEndpoint
         session.Store(nonce with { UsedAt = now });
         user.AppendMany(decision.Value!.UserEvents);
         wallet.AppendMany(decision.Value!.WalletEvents);
+        // Deposits the wallet made before it was linked are credited now (through the outbox: only if the link commits).
+        if (decision.Value.WalletEvents.Count > 0) await bus.PublishAsync(new SettleVaultCredits(message.Address.ToLowerInvariant()));
         return Results.Ok(new LinkedWallet(message.Address, message.ChainId));
     }
 }

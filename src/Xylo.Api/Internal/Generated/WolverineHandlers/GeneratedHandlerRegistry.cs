@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] HandlerTypes()
         {
-            return new System.Type[] { typeof(Xylo.Api.External.Slack.SlackNoticeHandler), typeof(Xylo.Api.Features.Mints.BroadcastMintHandler), typeof(Xylo.Api.Features.Mints.ReplaceMintTransactionHandler), typeof(Xylo.Api.Features.Mints.ResumeDeferredMintsHandler), typeof(Xylo.Api.Features.Mints.SignMintHandler), typeof(Xylo.Api.Features.Mints.TrackMintHandler), typeof(Xylo.Api.Features.Points.ChannelBonusHandler), typeof(Xylo.Api.Features.Points.SignUpBonusHandler) };
+            return new System.Type[] { typeof(Xylo.Api.External.Slack.SlackNoticeHandler), typeof(Xylo.Api.Features.Mints.BroadcastMintHandler), typeof(Xylo.Api.Features.Mints.ReplaceMintTransactionHandler), typeof(Xylo.Api.Features.Mints.ResumeDeferredMintsHandler), typeof(Xylo.Api.Features.Mints.SignMintHandler), typeof(Xylo.Api.Features.Mints.TrackMintHandler), typeof(Xylo.Api.Features.Points.ChannelBonusHandler), typeof(Xylo.Api.Features.Points.SignUpBonusHandler), typeof(Xylo.Api.Features.Vault.SettleVaultCreditsHandler) };
         }
 
         public override System.Type[] MessageTypes()
@@ -32,6 +32,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.ChannelVerifiedHandler339780657))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.ReplaceMintTransactionHandler327199682))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.ResumeDeferredMintsHandler245935795))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.SettleVaultCreditsHandler1202041772))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.SignMintsHandler53166780))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.SlackNoticeHandler832436867))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.TrackMintHandler1543689967))]
@@ -44,12 +45,14 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.TrackMintHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Points.ChannelBonusHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Points.SignUpBonusHandler))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Vault.SettleVaultCreditsHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.External.Slack.SlackNotice))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.BroadcastMint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.ReplaceMintTransaction))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.ResumeDeferredMints))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.SignMints))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.TrackMint))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Vault.SettleVaultCredits))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Domain.Channels.ChannelVerified))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Domain.Users.UserRegistered))]
         public static void Pin()

@@ -50,20 +50,20 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            Wolverine.Http.Runtime.RequestIdMiddleware.Apply(httpContext, messageContext);
             Xylo.Api.Operations.Logging.CorrelationIdOnEvents.Before(httpContext, documentSession);
             
             // The actual HTTP request handler execution
-            var result = await Xylo.Api.Features.Wallets.LinkWalletEndpoint.Post(request, httpContext.User, documentSession, _optionsOfSiweOptions, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Xylo.Api.Features.Wallets.LinkWalletEndpoint.Post(request, httpContext.User, documentSession, _optionsOfSiweOptions, _timeProvider, messageContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session
             await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
 
+            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
             
             // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
             await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
-
-            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

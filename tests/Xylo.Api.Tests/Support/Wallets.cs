@@ -1,0 +1,43 @@
+using Alba;
+using Nethereum.Signer;
+using Xylo.Api.Features.Auth;
+using Xylo.Api.Features.Wallets;
+
+namespace Xylo.Api.Tests.Support;
+
+public static class Wallets
+{
+    /// <summary>Signs in a new fan and links a fresh wallet through Sign-In with Ethereum.</summary>
+    public static async Task<(TokenResponse User, EthECKey Wallet)> FanWithWalletAsync(this IAlbaHost host, long chainId)
+    {
+        var user = await host.DevSignInAsync();
+        var key = EthECKey.GenerateKey();
+        await host.LinkWalletAsync(user, key, chainId);
+        return (user, key);
+    }
+
+    public static async Task LinkWalletAsync(this IAlbaHost host, TokenResponse user, EthECKey key, long chainId)
+    {
+        var nonce = await (await host.Scenario(s =>
+        {
+            s.Get.Url("/auth/wallet/nonce");
+            s.WithBearer(user);
+        })).ReadJsonAsync<WalletNonceResponse>();
+        var text = new Xylo.Domain.Wallets.SiweMessage
+        {
+            Domain = IdentityFixture.SiweDomain,
+            Address = key.GetPublicAddress(),
+            Statement = "Link this wallet to my XYLO account.",
+            Uri = IdentityFixture.SiweUri + "/wallet",
+            ChainId = chainId,
+            Nonce = nonce.Nonce,
+            IssuedAt = DateTimeOffset.UtcNow,
+            ExpirationTime = DateTimeOffset.UtcNow.AddMinutes(5),
+        }.ToText();
+        await host.Scenario(s =>
+        {
+            s.Post.Json(new LinkWalletRequest(text, new EthereumMessageSigner().EncodeUTF8AndSign(text, key))).ToUrl("/me/wallet");
+            s.WithBearer(user);
+        });
+    }
+}
