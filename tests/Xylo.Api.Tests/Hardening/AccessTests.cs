@@ -64,6 +64,7 @@ public sealed class AccessTests(PointsFixture fixture)
         ["GET /me/referral"] = Access.User,
         ["POST /me/referral"] = Access.User,
         ["GET /me/mints"] = Access.User,
+        ["GET /me/vault"] = Access.User,
         ["POST /me/mints"] = Access.User,
         ["GET /mints/{mintId}"] = Access.Owner,
 
@@ -90,6 +91,8 @@ public sealed class AccessTests(PointsFixture fixture)
         ["POST /admin/contracts/{contract}/pause"] = Access.Admin,
         ["POST /admin/contracts/{contract}/unpause"] = Access.Admin,
         ["GET /admin/chain"] = Access.Admin,
+        ["GET /admin/vault"] = Access.Admin,
+        ["POST /admin/vault/rescan"] = Access.Admin,
 
         ["GET /audit/events"] = Access.Auditor,
         ["GET /audit/streams/{id}"] = Access.Auditor,
