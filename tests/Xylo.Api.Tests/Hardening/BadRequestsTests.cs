@@ -10,6 +10,7 @@ using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Tests.Support;
 using Xylo.Domain.Points;
+using Xylo.Projections.Users;
 
 namespace Xylo.Api.Tests.Hardening;
 
@@ -189,6 +190,25 @@ public sealed class BadRequestsTests(PointsFixture fixture)
         });
 
         result.Context.Response.Headers.CacheControl.ToString().ShouldBe("no-store");
+    }
+
+    [Fact]
+    public async Task A_user_whose_profile_row_is_gone_while_the_view_is_rebuilt_is_still_signed_in()
+    {
+        var user = await fixture.SignInWithXAsync();
+        await using (var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+        {
+            // What a rebuild of the UserProfile view does to every row until it reaches this user's events.
+            session.Delete<UserProfile>(user.User.Id);
+            await session.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await fixture.Host.Scenario(s =>
+        {
+            s.Get.Url("/me/points");
+            s.WithBearer(user);
+            s.StatusCodeShouldBeOk();
+        });
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Redis_stopped_makes_readiness_degraded_not_failing_and_requests_still_served()
+    public async Task Redis_stopped_makes_readiness_degraded_not_failing_requests_are_still_served_and_a_restarted_redis_is_used_again()
     {
         (await ReadinessAsync()).ShouldBe("Healthy");
         var cache = _host.Services.GetRequiredService<RedisCache>();
@@ -60,6 +60,13 @@ public sealed class RedisOutageTests : IAsyncLifetime
             s.StatusCodeShouldBeOk();
         });
         FallbackCount().ShouldBeGreaterThan(fallbacksBefore, "the request was rate-limited in-process");
+
+        // Redis back (a restart on the same port): the API reconnects by itself, without a restart of its own.
+        await _redis.StartAsync();
+        (await Eventually.Get(ReadinessAsync, status => status == "Healthy", TimeSpan.FromSeconds(30))).ShouldBe("Healthy");
+        (await cache.GetOrCreateAsync("outage:again", _ => Task.FromResult("from-db-4"), TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken)).ShouldBe("from-db-4");
+        (await cache.GetOrCreateAsync("outage:again", _ => Task.FromResult("from-db-5"), TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken))
+            .ShouldBe("from-db-4", "the cache is Redis again");
     }
 
     /// <summary>The redis check's status; /health/ready must answer 200 (Degraded is not a failure).</summary>

@@ -88,6 +88,9 @@ public sealed class ApiHostProcess : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<MintAccepted>())!;
     }
 
+    /// <summary>Any request to the process (relative URI), for callers that shape their own.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellation) => _http.SendAsync(request, cancellation);
+
     /// <summary>SIGKILL: the process ends where it is.</summary>
     public async Task KillAsync()
     {
