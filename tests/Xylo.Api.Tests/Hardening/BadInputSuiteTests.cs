@@ -87,6 +87,11 @@ public sealed class BadInputSuiteTests(PointsFixture fixture)
         yield return new Case("idempotency key: 300 characters", url, HasBody(operation) ? "{}" : null, IdempotencyKey: new string('k', 300));
         yield return new Case("query: NUL", url, HasBody(operation) ? "{}" : null, Query: "?after=%00&streamId=%00&period=%00");
         yield return new Case("query: bidi", url, HasBody(operation) ? "{}" : null, Query: "?after=%E2%80%AE1&streamId=%E2%80%AE&period=%E2%80%AE");
+        // Every query value the document types (a number, a flag, an id, a time), each in a request of its own, as text that is none of them.
+        foreach (var typed in TypedQueryParameters(document, operation))
+        {
+            yield return new Case($"query: {typed} not of its type", url, HasBody(operation) ? "{}" : null, Query: $"?{typed}=not-of-its-type");
+        }
 
         if (!HasBody(operation)) yield break;
 
@@ -128,6 +133,15 @@ public sealed class BadInputSuiteTests(PointsFixture fixture)
     }
 
     private static bool HasBody(JsonElement operation) => operation.TryGetProperty("requestBody", out _);
+
+    private static IEnumerable<string> TypedQueryParameters(JsonElement document, JsonElement operation) =>
+        operation.TryGetProperty("parameters", out var parameters)
+            ? parameters.EnumerateArray()
+                .Where(p => p.GetProperty("in").GetString() == "query" && p.TryGetProperty("schema", out _))
+                .Where(p => Types(document, p.GetProperty("schema")).Any(t => t is "integer" or "number" or "boolean") ||
+                            (Resolve(document, p.GetProperty("schema")).TryGetProperty("format", out var format) && format.GetString() is "uuid" or "date-time"))
+                .Select(p => p.GetProperty("name").GetString()!)
+            : [];
 
     /// <summary>The request body's properties and their JSON types, $refs followed.</summary>
     private static Dictionary<string, string[]> Properties(JsonElement document, JsonElement operation)

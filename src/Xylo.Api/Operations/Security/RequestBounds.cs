@@ -57,6 +57,12 @@ public static class RequestBounds
                 return;
             }
 
+            if (Errors.QueryTypes.FirstMistyped(context) is { } mistyped)
+            {
+                await RefuseAsync(context, StatusCodes.Status400BadRequest, $"the query value of '{mistyped.Name}' must be {mistyped.Expected}");
+                return;
+            }
+
             await next(context);
         });
         return app;
