@@ -71,7 +71,9 @@ public sealed class BadRequestsTests(PointsFixture fixture)
             s.IgnoreStatusCode();
         });
         referral.Context.Response.StatusCode.ShouldBe(400);
-        (await referral.ReadAsTextAsync()).ShouldNotContain("Xylo.");
+        var problem = await referral.ReadAsTextAsync();
+        problem.ShouldNotContain("Xylo.");
+        problem.ShouldContain("control character", Case.Sensitive, "the problem says what is wrong with the text, not that the JSON is invalid");
 
         (await fixture.Host.EventCountAsync()).ShouldBe(before);
     }

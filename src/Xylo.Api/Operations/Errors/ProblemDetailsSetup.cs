@@ -27,7 +27,9 @@ public static partial class ProblemDetailsSetup
             if (context.ProblemDetails.Title == "Invalid JSON format")
             {
                 var path = JsonPath().Match(context.ProblemDetails.Detail ?? "") is { Success: true } found ? found.Groups[1].Value : null;
-                context.ProblemDetails.Detail = path is null ? "the body is not valid JSON for this request" : $"the body is not valid JSON for this request (the value of {path})";
+                context.ProblemDetails.Detail = (context.ProblemDetails.Detail ?? "").Contains(StorableTextConverter.Refusal, StringComparison.Ordinal)
+                    ? $"{StorableTextConverter.Refusal}: XYLO stores no NUL, control character (but tab and line breaks) or bidirectional override"
+                    : path is null ? "the body is not valid JSON for this request" : $"the body is not valid JSON for this request (the value of {path})";
             }
 
             // The stack trace helps a developer at their desk and nobody else.

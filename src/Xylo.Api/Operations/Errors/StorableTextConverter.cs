@@ -11,6 +11,9 @@ namespace Xylo.Api.Operations.Errors;
 /// </summary>
 public sealed class StorableTextConverter : JsonConverter<string>
 {
+    /// <summary>What the 400 problem's detail says (the JSON path is not known to a converter).</summary>
+    public const string Refusal = "a text value contains a control character or a bidirectional override";
+
     public override bool HandleNull => false;
 
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -18,7 +21,7 @@ public sealed class StorableTextConverter : JsonConverter<string>
         if (reader.TokenType != JsonTokenType.String) throw new JsonException("a text value is expected");
         var value = reader.GetString();
         return value is not null && Unstorable(value)
-            ? throw new JsonException("a text value contains a control character or a bidirectional override")
+            ? throw new JsonException(Refusal)
             : value;
     }
 
