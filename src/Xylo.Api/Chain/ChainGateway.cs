@@ -118,14 +118,23 @@ public sealed class ChainGateway
         return (long)gas.Value;
     }
 
+    /// <summary>Fees for the next block from the latest one's base fee and the node's suggested tip: asked once per block (signing batches within one block share the quote).</summary>
     public async Task<FeeQuote> QuoteFeesAsync()
     {
         var block = await Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest());
+        if (_lastQuote is { } last && string.Equals(last.BlockHash, block.BlockHash, StringComparison.OrdinalIgnoreCase)) return last.Quote;
+
         var baseFee = (long)(block.BaseFeePerGas?.Value ?? BigInteger.Zero);
         var suggested = (long)(await Web3.Client.SendRequestAsync<HexBigInteger>("eth_maxPriorityFeePerGas")).Value;
         var priority = Math.Min(Math.Max(suggested, _options.PriorityFeeFloorWei), _options.MaxFeeCapWei);
-        return new FeeQuote(Math.Min((2 * baseFee) + priority, _options.MaxFeeCapWei), priority);
+        var quote = new FeeQuote(Math.Min((2 * baseFee) + priority, _options.MaxFeeCapWei), priority);
+        _lastQuote = new QuoteAt(block.BlockHash, quote);
+        return quote;
     }
+
+    private sealed record QuoteAt(string BlockHash, FeeQuote Quote);
+
+    private volatile QuoteAt? _lastQuote;
 
     /// <summary>
     /// Signs offline: the bytes and hash exist before anything is sent, so they can be recorded first. Safe to call from
@@ -187,6 +196,45 @@ public sealed class ChainGateway
         }
 
         return null;
+    }
+
+    /// <summary>The latest block's number and hash (a new hash at the same height is a reorg).</summary>
+    public async Task<(long Number, string Hash)> LatestHeadAsync()
+    {
+        var block = await Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest());
+        return ((long)block.Number.Value, block.BlockHash.ToLowerInvariant());
+    }
+
+    /// <summary>Receipts looked up per JSON-RPC batch by <see cref="MinedAsync"/>.</summary>
+    public const int ReceiptBatch = 200;
+
+    /// <summary>
+    /// Where each of these transactions is mined as of now (hashes lower case; a transaction not mined is absent):
+    /// every receipt in one JSON-RPC batch (per <see cref="ReceiptBatch"/> hashes), not one round trip each.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, MinedIn>> MinedAsync(IReadOnlyCollection<string> txHashes)
+    {
+        var mined = new Dictionary<string, MinedIn>(StringComparer.OrdinalIgnoreCase);
+        var receipts = Web3.Eth.Transactions.GetTransactionReceipt;
+        foreach (var chunk in txHashes.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(ReceiptBatch))
+        {
+            var batch = new RpcRequestResponseBatch();
+            var items = chunk.Select((hash, i) => new RpcRequestResponseBatchItem<Nethereum.RPC.Eth.Transactions.EthGetTransactionReceipt, TransactionReceipt>(
+                (Nethereum.RPC.Eth.Transactions.EthGetTransactionReceipt)receipts, receipts.BuildRequest(hash, i + 1))).ToList();
+            foreach (var item in items) batch.BatchItems.Add(item);
+            await Web3.Client.SendBatchRequestAsync(batch);
+            foreach (var item in items)
+            {
+                if (item.HasError) throw new RpcResponseException(item.RpcError);
+                if (item.Response is { BlockHash: { Length: > 0 } blockHash } receipt)
+                {
+                    var hash = receipt.TransactionHash.ToLowerInvariant();
+                    mined[hash] = new MinedIn(hash, (long)receipt.BlockNumber.Value, blockHash.ToLowerInvariant());
+                }
+            }
+        }
+
+        return mined;
     }
 
     /// <summary>The highest block taken as final: the chain's finalized block, or latest − depth + 1.</summary>

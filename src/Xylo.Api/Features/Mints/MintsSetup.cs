@@ -23,6 +23,8 @@ public static class MintsSetup
         services.AddSingleton<ChainGateway>();
         services.AddSingleton<MintReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<MintReconciler>());
+        services.AddSingleton<MintLooks>();
+        services.AddHostedService<MintReceiptWatcher>();
         services.SubscribeToEvents(new MintWorkSubscription());
         services.AddHttpClient(SlackNoticeHandler.HttpClientName).AddStandardResilienceHandler();
         MintMetrics.Publish();
@@ -57,7 +59,6 @@ public static class MintsSetup
     public static StoreOptions AddMintDocuments(this StoreOptions options)
     {
         options.AddChainDocuments();
-        options.Schema.For<MintTracking>();
         options.Listeners.Add(new MintMetrics());
         return options;
     }
