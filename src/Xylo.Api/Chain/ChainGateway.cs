@@ -44,6 +44,11 @@ public sealed class ChainGateway
     // for in every dry run and every signature.
     private readonly Lazy<string> _signer;
 
+    // Signatures take the recovery id from the signing point itself, instead of recovering the public key up to four
+    // times to find it (each an elliptic-curve multiplication): the same bytes (RFC 6979 nonces), about 5× less CPU per
+    // signature. The key is reused too (signing from its bytes derived the public key again each time).
+    static ChainGateway() => EthECKey.SignRecoverable = true;
+
     public ChainGateway(IConfiguration configuration, IOptions<ChainOptions> chain, IOptions<MintPipelineOptions> options)
     {
         _chain = chain.Value;
@@ -144,7 +149,7 @@ public sealed class ChainGateway
     {
         var transaction = new Transaction1559(_chain.ChainId, nonce, fees.MaxPriorityFeePerGas, fees.MaxFeePerGas, gasLimit,
             contract, BigInteger.Zero, callData, []);
-        var raw = new Transaction1559Signer().SignTransaction(_client.Value.Key.GetPrivateKeyAsBytes(), transaction).EnsureHexPrefix();
+        var raw = new Transaction1559Signer().SignTransaction(_client.Value.Key, transaction).EnsureHexPrefix();
         var hash = new Sha3Keccack().CalculateHashFromHex(raw).EnsureHexPrefix();
         return new SignedMintTransaction(Signer, nonce, hash, raw, gasLimit, fees.MaxFeePerGas, fees.MaxPriorityFeePerGas);
     }
@@ -158,16 +163,48 @@ public sealed class ChainGateway
             await Web3.Eth.Transactions.SendRawTransaction.SendRequestAsync(rawTransaction);
             return BroadcastResult.Accepted;
         }
-        catch (RpcResponseException rejected) when (rejected.RpcError?.Message is { } message)
+        catch (RpcResponseException rejected) when (SentBefore(rejected.RpcError?.Message) is { } result)
         {
-            if (Contains(message, "already known") || Contains(message, "already imported") || Contains(message, "known transaction"))
+            return result;
+        }
+    }
+
+    /// <summary>A refusal that means the transaction (or one with its nonce) is already with the node or mined; null for any other.</summary>
+    private static BroadcastResult? SentBefore(string? message) => message switch
+    {
+        null => null,
+        _ when Contains(message, "already known") || Contains(message, "already imported") || Contains(message, "known transaction") => BroadcastResult.AlreadyKnown,
+        _ when Contains(message, "nonce too low") => BroadcastResult.NonceUsed,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Sends signed transactions in one JSON-RPC batch, in the order given (nonce order, so the node never sees a gap
+    /// inside the batch); the same answers count as sent as for <see cref="BroadcastAsync"/>. Any other refusal throws
+    /// once every item has been looked at: the caller retries the batch (a resend is harmless).
+    /// </summary>
+    public async Task<IReadOnlyList<BroadcastResult>> BroadcastBatchAsync(IReadOnlyList<string> rawTransactions)
+    {
+        var sends = Web3.Eth.Transactions.SendRawTransaction;
+        var batch = new RpcRequestResponseBatch();
+        var items = rawTransactions.Select((raw, i) => new RpcRequestResponseBatchItem<Nethereum.RPC.Eth.Transactions.EthSendRawTransaction, string>(
+            (Nethereum.RPC.Eth.Transactions.EthSendRawTransaction)sends, sends.BuildRequest(raw, i + 1))).ToList();
+        foreach (var item in items) batch.BatchItems.Add(item);
+        batch.AcceptPartiallySuccessful = true;
+        await Web3.Client.SendBatchRequestAsync(batch);
+        var results = new List<BroadcastResult>(items.Count);
+        foreach (var item in items)
+        {
+            if (!item.HasError)
             {
-                return BroadcastResult.AlreadyKnown;
+                results.Add(BroadcastResult.Accepted);
+                continue;
             }
 
-            if (Contains(message, "nonce too low")) return BroadcastResult.NonceUsed;
-            throw;
+            results.Add(SentBefore(item.RpcError?.Message) ?? throw new RpcResponseException(item.RpcError));
         }
+
+        return results;
     }
 
     /// <summary>The receipt of whichever of the transactions was mined, with the token it minted and, on a revert, whether the contract was paused.</summary>

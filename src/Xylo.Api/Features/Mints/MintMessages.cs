@@ -6,6 +6,9 @@ namespace Xylo.Api.Features.Mints;
 /// </summary>
 public sealed record SignMints(Guid[] MintIds);
 
+/// <summary>Send the recorded raw transactions of a signed batch, in one JSON-RPC batch; sending them again is harmless.</summary>
+public sealed record BroadcastMints(Guid[] MintIds);
+
 /// <summary>Send the recorded raw transaction; sending it again is harmless.</summary>
 public sealed record BroadcastMint(Guid MintId);
 

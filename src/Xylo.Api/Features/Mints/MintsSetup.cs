@@ -36,6 +36,7 @@ public static class MintsSetup
             wolverine.LocalQueue(SignerQueue).Sequential().UseDurableInbox();
 
             wolverine.PublishMessage<BroadcastMint>().ToLocalQueue(ChainQueue);
+            wolverine.PublishMessage<BroadcastMints>().ToLocalQueue(ChainQueue);
             wolverine.PublishMessage<TrackMint>().ToLocalQueue(ChainQueue);
             wolverine.PublishMessage<ResumeDeferredMints>().ToLocalQueue(ChainQueue);
             wolverine.LocalQueue(ChainQueue).MaximumParallelMessages(8).UseDurableInbox();
