@@ -44,11 +44,6 @@ public sealed class ChainGateway
     // for in every dry run and every signature.
     private readonly Lazy<string> _signer;
 
-    // Signatures take the recovery id from the signing point itself, instead of recovering the public key up to four
-    // times to find it (each an elliptic-curve multiplication): the same bytes (RFC 6979 nonces), about 5× less CPU per
-    // signature. The key is reused too (signing from its bytes derived the public key again each time).
-    static ChainGateway() => EthECKey.SignRecoverable = true;
-
     public ChainGateway(IConfiguration configuration, IOptions<ChainOptions> chain, IOptions<MintPipelineOptions> options)
     {
         _chain = chain.Value;
@@ -149,6 +144,9 @@ public sealed class ChainGateway
     {
         var transaction = new Transaction1559(_chain.ChainId, nonce, fees.MaxPriorityFeePerGas, fees.MaxFeePerGas, gasLimit,
             contract, BigInteger.Zero, callData, []);
+        // The key object, not its bytes: signing from the bytes derived the public key again (an elliptic-curve
+        // multiplication) for every transaction. (EthECKey.SignRecoverable would spare the recovery-id search too, but
+        // it is process-wide and makes recovering a malformed signature throw a NullReferenceException: SIWE.)
         var raw = new Transaction1559Signer().SignTransaction(_client.Value.Key, transaction).EnsureHexPrefix();
         var hash = new Sha3Keccack().CalculateHashFromHex(raw).EnsureHexPrefix();
         return new SignedMintTransaction(Signer, nonce, hash, raw, gasLimit, fees.MaxFeePerGas, fees.MaxPriorityFeePerGas);
