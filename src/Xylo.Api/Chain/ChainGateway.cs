@@ -118,14 +118,23 @@ public sealed partial class ChainGateway
         return (long)gas.Value;
     }
 
+    /// <summary>Fees for the next block from the latest one's base fee and the node's suggested tip: asked once per block (signing batches within one block share the quote).</summary>
     public async Task<FeeQuote> QuoteFeesAsync()
     {
         var block = await Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest());
+        if (_lastQuote is { } last && string.Equals(last.BlockHash, block.BlockHash, StringComparison.OrdinalIgnoreCase)) return last.Quote;
+
         var baseFee = (long)(block.BaseFeePerGas?.Value ?? BigInteger.Zero);
         var suggested = (long)(await Web3.Client.SendRequestAsync<HexBigInteger>("eth_maxPriorityFeePerGas")).Value;
         var priority = Math.Min(Math.Max(suggested, _options.PriorityFeeFloorWei), _options.MaxFeeCapWei);
-        return new FeeQuote(Math.Min((2 * baseFee) + priority, _options.MaxFeeCapWei), priority);
+        var quote = new FeeQuote(Math.Min((2 * baseFee) + priority, _options.MaxFeeCapWei), priority);
+        _lastQuote = new QuoteAt(block.BlockHash, quote);
+        return quote;
     }
+
+    private sealed record QuoteAt(string BlockHash, FeeQuote Quote);
+
+    private volatile QuoteAt? _lastQuote;
 
     /// <summary>
     /// Signs offline: the bytes and hash exist before anything is sent, so they can be recorded first. Safe to call from
@@ -135,7 +144,10 @@ public sealed partial class ChainGateway
     {
         var transaction = new Transaction1559(_chain.ChainId, nonce, fees.MaxPriorityFeePerGas, fees.MaxFeePerGas, gasLimit,
             contract, BigInteger.Zero, callData, []);
-        var raw = new Transaction1559Signer().SignTransaction(_client.Value.Key.GetPrivateKeyAsBytes(), transaction).EnsureHexPrefix();
+        // The key object, not its bytes: signing from the bytes derived the public key again (an elliptic-curve
+        // multiplication) for every transaction. (EthECKey.SignRecoverable would spare the recovery-id search too, but
+        // it is process-wide and makes recovering a malformed signature throw a NullReferenceException: SIWE.)
+        var raw = new Transaction1559Signer().SignTransaction(_client.Value.Key, transaction).EnsureHexPrefix();
         var hash = new Sha3Keccack().CalculateHashFromHex(raw).EnsureHexPrefix();
         return new SignedMintTransaction(Signer, nonce, hash, raw, gasLimit, fees.MaxFeePerGas, fees.MaxPriorityFeePerGas);
     }
@@ -149,16 +161,48 @@ public sealed partial class ChainGateway
             await Web3.Eth.Transactions.SendRawTransaction.SendRequestAsync(rawTransaction);
             return BroadcastResult.Accepted;
         }
-        catch (RpcResponseException rejected) when (rejected.RpcError?.Message is { } message)
+        catch (RpcResponseException rejected) when (SentBefore(rejected.RpcError?.Message) is { } result)
         {
-            if (Contains(message, "already known") || Contains(message, "already imported") || Contains(message, "known transaction"))
+            return result;
+        }
+    }
+
+    /// <summary>A refusal that means the transaction (or one with its nonce) is already with the node or mined; null for any other.</summary>
+    private static BroadcastResult? SentBefore(string? message) => message switch
+    {
+        null => null,
+        _ when Contains(message, "already known") || Contains(message, "already imported") || Contains(message, "known transaction") => BroadcastResult.AlreadyKnown,
+        _ when Contains(message, "nonce too low") => BroadcastResult.NonceUsed,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Sends signed transactions in one JSON-RPC batch, in the order given (nonce order, so the node never sees a gap
+    /// inside the batch); the same answers count as sent as for <see cref="BroadcastAsync"/>. Any other refusal throws
+    /// once every item has been looked at: the caller retries the batch (a resend is harmless).
+    /// </summary>
+    public async Task<IReadOnlyList<BroadcastResult>> BroadcastBatchAsync(IReadOnlyList<string> rawTransactions)
+    {
+        var sends = Web3.Eth.Transactions.SendRawTransaction;
+        var batch = new RpcRequestResponseBatch();
+        var items = rawTransactions.Select((raw, i) => new RpcRequestResponseBatchItem<Nethereum.RPC.Eth.Transactions.EthSendRawTransaction, string>(
+            (Nethereum.RPC.Eth.Transactions.EthSendRawTransaction)sends, sends.BuildRequest(raw, i + 1))).ToList();
+        foreach (var item in items) batch.BatchItems.Add(item);
+        batch.AcceptPartiallySuccessful = true;
+        await Web3.Client.SendBatchRequestAsync(batch);
+        var results = new List<BroadcastResult>(items.Count);
+        foreach (var item in items)
+        {
+            if (!item.HasError)
             {
-                return BroadcastResult.AlreadyKnown;
+                results.Add(BroadcastResult.Accepted);
+                continue;
             }
 
-            if (Contains(message, "nonce too low")) return BroadcastResult.NonceUsed;
-            throw;
+            results.Add(SentBefore(item.RpcError?.Message) ?? throw new RpcResponseException(item.RpcError));
         }
+
+        return results;
     }
 
     /// <summary>The receipt of whichever of the transactions was mined, with the token it minted and, on a revert, whether the contract was paused.</summary>
@@ -187,6 +231,45 @@ public sealed partial class ChainGateway
         }
 
         return null;
+    }
+
+    /// <summary>The latest block's number and hash (a new hash at the same height is a reorg).</summary>
+    public async Task<(long Number, string Hash)> LatestHeadAsync()
+    {
+        var block = await Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest());
+        return ((long)block.Number.Value, block.BlockHash.ToLowerInvariant());
+    }
+
+    /// <summary>Receipts looked up per JSON-RPC batch by <see cref="MinedAsync"/>.</summary>
+    public const int ReceiptBatch = 200;
+
+    /// <summary>
+    /// Where each of these transactions is mined as of now (hashes lower case; a transaction not mined is absent):
+    /// every receipt in one JSON-RPC batch (per <see cref="ReceiptBatch"/> hashes), not one round trip each.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, MinedIn>> MinedAsync(IReadOnlyCollection<string> txHashes)
+    {
+        var mined = new Dictionary<string, MinedIn>(StringComparer.OrdinalIgnoreCase);
+        var receipts = Web3.Eth.Transactions.GetTransactionReceipt;
+        foreach (var chunk in txHashes.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(ReceiptBatch))
+        {
+            var batch = new RpcRequestResponseBatch();
+            var items = chunk.Select((hash, i) => new RpcRequestResponseBatchItem<Nethereum.RPC.Eth.Transactions.EthGetTransactionReceipt, TransactionReceipt>(
+                (Nethereum.RPC.Eth.Transactions.EthGetTransactionReceipt)receipts, receipts.BuildRequest(hash, i + 1))).ToList();
+            foreach (var item in items) batch.BatchItems.Add(item);
+            await Web3.Client.SendBatchRequestAsync(batch);
+            foreach (var item in items)
+            {
+                if (item.HasError) throw new RpcResponseException(item.RpcError);
+                if (item.Response is { BlockHash: { Length: > 0 } blockHash } receipt)
+                {
+                    var hash = receipt.TransactionHash.ToLowerInvariant();
+                    mined[hash] = new MinedIn(hash, (long)receipt.BlockNumber.Value, blockHash.ToLowerInvariant());
+                }
+            }
+        }
+
+        return mined;
     }
 
     /// <summary>The highest block taken as final: the chain's finalized block, or latest − depth + 1.</summary>

@@ -25,6 +25,17 @@ public static partial class MintDecisions
         mint is { Status: MintStatus.Broadcast, Mined: null } && now - (mint.LastSentAt ?? mint.RequestedAt) >= stuckAfter;
 
     /// <summary>
+    /// Whether a broadcast mint's tracking step has anything to decide, given where (if anywhere) its transactions
+    /// are mined as of the latest block (<paramref name="seen"/>, all its transactions looked at): newly mined, mined
+    /// elsewhere or gone (a reorg), deep enough to confirm, or overdue. A mint mined where it was recorded and not yet
+    /// at <paramref name="safeBlock"/>, or sent recently and not mined, waits with no step at all.
+    /// </summary>
+    public static bool NeedsTracking(Mint mint, MinedIn? seen, long safeBlock, TimeSpan stuckAfter, DateTimeOffset now) =>
+        mint.Status == MintStatus.Broadcast && (seen is null
+            ? mint.Mined is not null || IsOverdue(mint, stuckAfter, now)
+            : mint.Mined != seen || seen.BlockNumber <= safeBlock);
+
+    /// <summary>
     /// One look at the chain for a broadcast mint. <paramref name="safeBlock"/> is the highest block
     /// taken as final (latest − depth + 1, or the chain's finalized block); <paramref name="safeNonce"/> is the
     /// signer's transaction count at that block, looked up only when no receipt exists and the mint

@@ -38,6 +38,11 @@ public sealed class ChainProxy : IAsyncDisposable
     /// <summary>Calls of <paramref name="method"/> the node did not answer (it was down): proof that XYLO tried.</summary>
     public int Unanswered(string method) => _unanswered.GetValueOrDefault(method);
 
+    private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
+
+    /// <summary>Calls of <paramref name="method"/> passed on so far (each call of a JSON-RPC batch counts).</summary>
+    public int Calls(string method) => _calls.GetValueOrDefault(method);
+
     public static async Task<ChainProxy> StartAsync(string upstream)
     {
         var proxy = new ChainProxy();
@@ -62,6 +67,7 @@ public sealed class ChainProxy : IAsyncDisposable
             await gate.Task.WaitAsync(context.RequestAborted);
         }
 
+        foreach (var method in Methods(body)) _calls.AddOrUpdate(method, 1, (_, n) => n + 1);
         HttpResponseMessage response;
         try
         {

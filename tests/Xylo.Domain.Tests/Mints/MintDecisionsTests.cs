@@ -78,6 +78,23 @@ public sealed class MintDecisionsTests
     }
 
     [Fact]
+    public void Only_a_broadcast_mint_the_latest_block_changed_something_for_needs_a_tracking_step()
+    {
+        var stuck = TimeSpan.FromMinutes(1);
+        var at10 = new MinedIn("0xaaa", 10, "0xb10");
+
+        MintDecisions.NeedsTracking(Broadcast(), seen: null, safeBlock: 9, stuck, Now).ShouldBeFalse("sent just now, not mined: it waits");
+        MintDecisions.NeedsTracking(Broadcast(sentAt: Now.AddMinutes(-2)), seen: null, safeBlock: 9, stuck, Now).ShouldBeTrue("overdue");
+        MintDecisions.NeedsTracking(Broadcast(), at10, safeBlock: 9, stuck, Now).ShouldBeTrue("newly mined");
+        MintDecisions.NeedsTracking(Broadcast(at10), at10, safeBlock: 9, stuck, Now).ShouldBeFalse("mined where recorded, short of the depth");
+        MintDecisions.NeedsTracking(Broadcast(at10), at10, safeBlock: 10, stuck, Now).ShouldBeTrue("deep enough to confirm");
+        MintDecisions.NeedsTracking(Broadcast(at10), at10 with { BlockHash = "0xc10" }, safeBlock: 9, stuck, Now).ShouldBeTrue("mined in another block");
+        MintDecisions.NeedsTracking(Broadcast(at10), seen: null, safeBlock: 9, stuck, Now).ShouldBeTrue("its block was reorged away");
+        var confirmed = Broadcast(at10).Apply(new MintConfirmed(MintId, UserId, 5, "0xaaa", 10, Now, Now));
+        MintDecisions.NeedsTracking(confirmed, at10, safeBlock: 10, stuck, Now).ShouldBeFalse("confirmed already");
+    }
+
+    [Fact]
     public void A_receipt_below_the_safe_block_is_recorded_as_mined_and_waited_on()
     {
         var (events, next) = Tracked(MintDecisions.Track(Broadcast(), new ReceiptSeen("0xaaa", true, 10, "0xb10", 5, false, null), safeBlock: 9, TimeSpan.FromMinutes(1), Now));

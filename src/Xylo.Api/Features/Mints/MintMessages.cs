@@ -6,14 +6,17 @@ namespace Xylo.Api.Features.Mints;
 /// </summary>
 public sealed record SignMints(Guid[] MintIds);
 
+/// <summary>Send the recorded raw transactions of a signed batch, in one JSON-RPC batch; sending them again is harmless.</summary>
+public sealed record BroadcastMints(Guid[] MintIds);
+
 /// <summary>Send the recorded raw transaction; sending it again is harmless.</summary>
 public sealed record BroadcastMint(Guid MintId);
 
 /// <summary>
-/// Look at the chain once; the handler schedules the next look. <paramref name="Loop"/> names the tracking loop
-/// the message belongs to: only the loop <see cref="MintTracking"/> names goes on.
+/// Look at the chain once for a broadcast mint and record what changed (mined, reorged, confirmed, failed, overdue):
+/// queued by <see cref="MintReceiptWatcher"/> when a block changed something for the mint, and by the reconciler.
 /// </summary>
-public sealed record TrackMint(Guid MintId, Guid Loop);
+public sealed record TrackMint(Guid MintId);
 
 /// <summary>Re-sign a stuck transaction with the same nonce and a higher fee (sequential queue per signer).</summary>
 public sealed record ReplaceMintTransaction(Guid MintId);

@@ -112,12 +112,6 @@ public sealed class MintReconciler(
         var stalled = unfinished
             .Where(m => m.UpdatedAt < stalledBefore && (!_requeuedAt.TryGetValue(m.Id, out var last) || last < stalledBefore))
             .ToList();
-        // A broadcast mint waiting long for its block or for finality has not stopped if its tracking loop still beats.
-        var tracked = (await session.LoadManyAsync<MintTracking>(cancellation, stalled.Where(m => m.Status == MintView.Broadcast).Select(m => m.Id)))
-            .Where(t => t.BeatAt >= stalledBefore)
-            .Select(t => t.Id)
-            .ToHashSet();
-        await using var loops = store.LightweightSession();
         var unsigned = stalled.Where(m => m.Status == MintView.Queued).ToList();
         foreach (var batch in unsigned.Chunk(MintWorkSubscription.SignBatch))
         {
@@ -126,16 +120,17 @@ public sealed class MintReconciler(
             await bus.PublishAsync(new SignMints([.. batch.Select(m => m.Id)]));
         }
 
-        foreach (var mint in stalled.Where(m => !tracked.Contains(m.Id)))
+        // A broadcast mint is looked at by MintReceiptWatcher at every block; one quiet for a whole stall window (waiting
+        // long for finality, or the watcher's node gone) gets one look from here per window.
+        foreach (var mint in stalled)
         {
             object? next = mint.Status switch
             {
                 MintView.Signed => new BroadcastMint(mint.Id),
-                MintView.Broadcast => MintTracking.Start(loops, mint.Id, now),
+                MintView.Broadcast => new TrackMint(mint.Id),
                 _ => null,
             };
             if (next is null) continue;
-            if (next is TrackMint) await loops.SaveChangesAsync(cancellation);
 
             _requeuedAt[mint.Id] = now;
             logger.LogWarning("Mint {MintId} has been {Status} since {UpdatedAt:O}; queueing {Step} again", mint.Id, mint.Status, mint.UpdatedAt, next.GetType().Name);

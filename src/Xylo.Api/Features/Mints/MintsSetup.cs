@@ -23,6 +23,8 @@ public static class MintsSetup
         services.AddSingleton<ChainGateway>();
         services.AddSingleton<MintReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<MintReconciler>());
+        services.AddSingleton<MintLooks>();
+        services.AddHostedService<MintReceiptWatcher>();
         services.SubscribeToEvents(new MintWorkSubscription());
         services.AddHttpClient(SlackNoticeHandler.HttpClientName).AddStandardResilienceHandler();
         MintMetrics.Publish();
@@ -34,6 +36,7 @@ public static class MintsSetup
             wolverine.LocalQueue(SignerQueue).Sequential().UseDurableInbox();
 
             wolverine.PublishMessage<BroadcastMint>().ToLocalQueue(ChainQueue);
+            wolverine.PublishMessage<BroadcastMints>().ToLocalQueue(ChainQueue);
             wolverine.PublishMessage<TrackMint>().ToLocalQueue(ChainQueue);
             wolverine.PublishMessage<ResumeDeferredMints>().ToLocalQueue(ChainQueue);
             wolverine.LocalQueue(ChainQueue).MaximumParallelMessages(8).UseDurableInbox();
@@ -57,7 +60,6 @@ public static class MintsSetup
     public static StoreOptions AddMintDocuments(this StoreOptions options)
     {
         options.AddChainDocuments();
-        options.Schema.For<MintTracking>();
         options.Listeners.Add(new MintMetrics());
         return options;
     }

@@ -18,7 +18,7 @@ public static class SignMintHandler
     /// A batch of mints, signed in one transaction: the queued ones are read in one round trip and dry-run in parallel
     /// (paused → deferred, a revert → failed, already minted → settled from the chain); the ready ones take one range
     /// of nonces and one fee quote, and their signed bytes are committed with the range before any broadcast is sent
-    /// (the broadcasts are queued with them). A crash before the commit leaves no nonce taken; after it, every
+    /// (one BroadcastMints for the batch is queued with them). A crash before the commit leaves no nonce taken; after it, every
     /// signed transaction is on record and is sent, so no gap is left either way.
     /// </summary>
     public static async Task<object[]> Handle(SignMints message, IDocumentSession session, IDocumentStore store, ChainGateway chain,
@@ -95,8 +95,9 @@ public static class SignMintHandler
             var mint = stream.Aggregate!;
             stream.AppendMany(MintDecisions.Sign(mint, tx, now).Events);
             SignerNonces.Record(session, tx, $"mint:{mint.Id}", now);
-            next.Add(new BroadcastMint(mint.Id));
         }
+
+        next.Add(new BroadcastMints([.. ready.Select(r => r.Stream.Id)]));
 
         logger.LogInformation("Signed {Count} mints with nonces {First}..{Last} (max fee {MaxFee} wei): read {ReadMs:F0} ms, dry runs {DryRunMs:F0} ms, all {TotalMs:F0} ms before the commit",
             ready.Count, first, first + ready.Count - 1, fees.MaxFeePerGas, read.TotalMilliseconds, dryRuns.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

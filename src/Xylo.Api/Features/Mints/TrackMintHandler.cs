@@ -10,18 +10,28 @@ namespace Xylo.Api.Features.Mints;
 
 public static class TrackMintHandler
 {
+    /// <summary>One look at the chain for a mint <see cref="MintReceiptWatcher"/> saw change (or the reconciler found quiet).</summary>
     public static async Task<object[]> Handle(TrackMint message, IDocumentSession session, ChainGateway chain, IOptions<MintPipelineOptions> options,
-        TimeProvider clock, ILogger<TrackMint> logger, CancellationToken cancellation)
+        MintLooks looks, TimeProvider clock, ILogger<TrackMint> logger, CancellationToken cancellation)
     {
-        var tracking = await session.LoadAsync<MintTracking>(message.MintId, cancellation);
-        // Another loop owns this mint (a later broadcast, or the reconciler took this loop for dead): this one ends.
-        if (tracking is not null && tracking.Loop != message.Loop) return [];
+        try
+        {
+            return await TrackAsync(message, session, chain, options.Value, clock, logger, cancellation);
+        }
+        finally
+        {
+            looks.Done(message.MintId);
+        }
+    }
 
+    private static async Task<object[]> TrackAsync(TrackMint message, IDocumentSession session, ChainGateway chain, MintPipelineOptions options,
+        TimeProvider clock, ILogger logger, CancellationToken cancellation)
+    {
         var stream = await session.Events.FetchForWriting<Mint>(message.MintId, cancellation);
         if (stream.Aggregate is not { Status: MintStatus.Broadcast } mint) return [];
 
         var now = clock.GetUtcNow();
-        var stuckAfter = TimeSpan.FromSeconds(options.Value.ReplaceAfterSeconds);
+        var stuckAfter = TimeSpan.FromSeconds(options.ReplaceAfterSeconds);
         var receipt = await chain.FindReceiptAsync(mint);
         // The safe block matters for a receipt, and for an overdue transaction (is its nonce gone?): no round trips
         // for either while a fresh transaction waits to be mined.
@@ -41,26 +51,17 @@ public static class TrackMintHandler
         {
             // Reverted, yet the chain holds the request's token at the safe block (an earlier transaction of it was
             // mined after all, e.g. once a deep reorg dropped what took its nonce): the fan has it, so settle, never fail.
-            session.Delete<MintTracking>(mint.Id);
             return [await MintSettlement.SettleFromChainAsync(session, stream, tokenId, chain, logger, now, cancellation)];
         }
 
         stream.AppendMany(events);
         await MintSettlement.ApplyAsync(session, mint, events, now, cancellation);
 
-        if (next != TrackOutcome.Wait)
-        {
-            session.Delete<MintTracking>(mint.Id);
-        }
-        else if (tracking is null || now - tracking.BeatAt >= MintTracking.BeatEvery(options.Value))
-        {
-            session.Store(new MintTracking(mint.Id, message.Loop, now));
-        }
-
         switch (next)
         {
             case TrackOutcome.Wait:
-                return [message.DelayedFor(TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds))];
+                // The watcher looks again at the next block.
+                return [];
             case TrackOutcome.Confirmed:
                 var confirmed = events.OfType<MintConfirmed>().Single();
                 logger.LogInformation("Mint {MintId} confirmed: token {TokenId} in block {Block}, tx {TxHash}",
@@ -91,7 +92,7 @@ public static class TrackMintHandler
                 ];
             case TrackOutcome.Replace:
                 logger.LogWarning("Mint {MintId}: tx {TxHash} (nonce {Nonce}) not mined after {Seconds} s; replacing it with a higher fee",
-                    mint.Id, mint.TxHash, mint.Nonce, options.Value.ReplaceAfterSeconds);
+                    mint.Id, mint.TxHash, mint.Nonce, options.ReplaceAfterSeconds);
                 return [new ReplaceMintTransaction(mint.Id)];
             default:
                 return [];

@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] HandlerTypes()
         {
-            return new System.Type[] { typeof(Xylo.Api.External.Slack.SlackNoticeHandler), typeof(Xylo.Api.Features.Mints.BroadcastMintHandler), typeof(Xylo.Api.Features.Mints.ReplaceMintTransactionHandler), typeof(Xylo.Api.Features.Mints.ResumeDeferredMintsHandler), typeof(Xylo.Api.Features.Mints.SignMintHandler), typeof(Xylo.Api.Features.Mints.TrackMintHandler), typeof(Xylo.Api.Features.Points.ChannelBonusHandler), typeof(Xylo.Api.Features.Points.SignUpBonusHandler), typeof(Xylo.Api.Features.Vault.SettleVaultCreditsHandler) };
+            return new System.Type[] { typeof(Xylo.Api.External.Slack.SlackNoticeHandler), typeof(Xylo.Api.Features.Mints.BroadcastMintHandler), typeof(Xylo.Api.Features.Mints.BroadcastMintsHandler), typeof(Xylo.Api.Features.Mints.ReplaceMintTransactionHandler), typeof(Xylo.Api.Features.Mints.ResumeDeferredMintsHandler), typeof(Xylo.Api.Features.Mints.SignMintHandler), typeof(Xylo.Api.Features.Mints.TrackMintHandler), typeof(Xylo.Api.Features.Points.ChannelBonusHandler), typeof(Xylo.Api.Features.Points.SignUpBonusHandler), typeof(Xylo.Api.Features.Vault.SettleVaultCreditsHandler) };
         }
 
         public override System.Type[] MessageTypes()
@@ -29,6 +29,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GeneratedHandlerRegistry))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.BroadcastMintHandler795819755))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.BroadcastMintsHandler1867476714))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.ChannelVerifiedHandler339780657))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.ReplaceMintTransactionHandler327199682))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.ResumeDeferredMintsHandler245935795))]
@@ -39,6 +40,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.UserRegisteredHandler58289893))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.External.Slack.SlackNoticeHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.BroadcastMintHandler))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.BroadcastMintsHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.ReplaceMintTransactionHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.ResumeDeferredMintsHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.SignMintHandler))]
@@ -48,6 +50,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Vault.SettleVaultCreditsHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.External.Slack.SlackNotice))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.BroadcastMint))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.BroadcastMints))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.ReplaceMintTransaction))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.ResumeDeferredMints))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Xylo.Api.Features.Mints.SignMints))]

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using System;
 using Wolverine.Marten.Publishing;
 using Xylo.Api.Chain;
+using Xylo.Api.Features.Mints;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -17,14 +18,16 @@ namespace Internal.Generated.WolverineHandlers
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Xylo.Api.Chain.ChainGateway _chainGateway;
+        private readonly Xylo.Api.Features.Mints.MintLooks _mintLooks;
 
-        public TrackMintHandler1543689967(Microsoft.Extensions.Logging.ILogger<Xylo.Api.Features.Mints.TrackMint> loggerForMessage, Microsoft.Extensions.Options.IOptions<Xylo.Api.Chain.MintPipelineOptions> optionsOfMintPipelineOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Xylo.Api.Chain.ChainGateway chainGateway)
+        public TrackMintHandler1543689967(Microsoft.Extensions.Logging.ILogger<Xylo.Api.Features.Mints.TrackMint> loggerForMessage, Microsoft.Extensions.Options.IOptions<Xylo.Api.Chain.MintPipelineOptions> optionsOfMintPipelineOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Xylo.Api.Chain.ChainGateway chainGateway, Xylo.Api.Features.Mints.MintLooks mintLooks)
         {
             _loggerForMessage = loggerForMessage;
             _optionsOfMintPipelineOptions = optionsOfMintPipelineOptions;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
             _chainGateway = chainGateway;
+            _mintLooks = mintLooks;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
@@ -38,7 +41,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Xylo.Api.Features.Mints.TrackMintHandler");
             
             // The actual message execution
-            var outgoing1 = await Xylo.Api.Features.Mints.TrackMintHandler.Handle(trackMint, documentSession, _chainGateway, _optionsOfMintPipelineOptions, _timeProvider, _loggerForMessage, cancellation).ConfigureAwait(false);
+            var outgoing1 = await Xylo.Api.Features.Mints.TrackMintHandler.Handle(trackMint, documentSession, _chainGateway, _optionsOfMintPipelineOptions, _mintLooks, _timeProvider, _loggerForMessage, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message
