@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Prometheus;
-using Scalar.AspNetCore;
 using Xylo.Api.External.YouTube;
 using Xylo.Api.Operations.Caching;
 using Xylo.Api.Operations.Configuration;
@@ -9,6 +8,7 @@ using Xylo.Api.Operations.Health;
 using Xylo.Api.Operations.Idempotency;
 using Xylo.Api.Operations.Logging;
 using Xylo.Api.Operations.Metrics;
+using Xylo.Api.Operations.OpenApi;
 using Xylo.Api.Operations.RateLimiting;
 using Xylo.Api.Operations.Security;
 
@@ -31,7 +31,7 @@ public static class OperationsSetup
         builder.Services.AddXyloRateLimiting();
         builder.Services.AddXyloIdempotency();
         builder.Services.AddYouTubeClient();
-        builder.Services.AddOpenApi();
+        builder.Services.AddXyloOpenApi();
         DatabaseMetrics.EnsureListening();
         return builder;
     }
@@ -50,8 +50,7 @@ public static class OperationsSetup
 
         app.MapXyloHealth();
         app.MapMetrics("/metrics").DisableRateLimiting();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", options => options.WithTitle("XYLO API").DisableDefaultFonts());
+        app.MapXyloApiReference();
         return app;
     }
 }
