@@ -235,9 +235,9 @@ public static class OpenApiSetup
             }
         }
 
-        // Security: exactly the schemes the endpoint's policy accepts; none when it allows anonymous callers.
+        // Security: exactly the schemes the endpoint's policy accepts; the empty requirement ({}) when anyone may call it.
         operation.Security = access.Schemes.Count == 0
-            ? null
+            ? [new OpenApiSecurityRequirement()]
             : access.Schemes.Select(scheme => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, document)] = [] }).ToList();
 
         if (idempotent)
