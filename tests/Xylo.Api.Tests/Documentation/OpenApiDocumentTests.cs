@@ -9,7 +9,10 @@ using Xylo.Api.Tests.Support;
 
 namespace Xylo.Api.Tests.Documentation;
 
-/// <summary>A host serving the API's own operations only: the probe endpoints of this test assembly are left out of its document.</summary>
+/// <summary>
+/// A Development host (so the dev sign-in, the reference page's way to a token, is documented and in the client) serving the
+/// API's own operations only: the probe endpoints of this test assembly are left out of its document.
+/// </summary>
 public sealed class DocumentedHostFixture : IAsyncLifetime
 {
     public const string IntegrationKey = "doc-tests-integration-key";
@@ -24,6 +27,7 @@ public sealed class DocumentedHostFixture : IAsyncLifetime
     {
         Host = await XyloHost.StartAsync(
             new Dictionary<string, string?> { [ApiKeyAuthenticationHandler.KeysSetting] = IntegrationKey },
+            environment: "Development",
             configureServices: services => services.PostConfigure<OpenApiOptions>(OpenApiSetup.DocumentName, options =>
             {
                 var include = options.ShouldInclude;

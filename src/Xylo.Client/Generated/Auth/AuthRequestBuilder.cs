@@ -6,6 +6,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
 using System;
+using Xylo.Client.Auth.Dev;
 using Xylo.Client.Auth.Logout;
 using Xylo.Client.Auth.Refresh;
 using Xylo.Client.Auth.Wallet;
@@ -18,6 +19,11 @@ namespace Xylo.Client.Auth
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class AuthRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The dev property</summary>
+        public global::Xylo.Client.Auth.Dev.DevRequestBuilder Dev
+        {
+            get => new global::Xylo.Client.Auth.Dev.DevRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The logout property</summary>
         public global::Xylo.Client.Auth.Logout.LogoutRequestBuilder Logout
         {

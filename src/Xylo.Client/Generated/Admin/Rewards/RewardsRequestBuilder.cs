@@ -47,7 +47,7 @@ namespace Xylo.Client.Admin.Rewards
         {
         }
         /// <summary>
-        /// Adds a reward to the catalogue (and to the rewards contract).
+        /// Adds a reward to the catalogue; it answers the new catalogue entry.
         /// </summary>
         /// <returns>A <see cref="global::Xylo.Client.Models.RewardView"/></returns>
         /// <param name="body">The request body</param>
@@ -82,7 +82,7 @@ namespace Xylo.Client.Admin.Rewards
             return await RequestAdapter.SendAsync<global::Xylo.Client.Models.RewardView>(requestInfo, global::Xylo.Client.Models.RewardView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Adds a reward to the catalogue (and to the rewards contract).
+        /// Adds a reward to the catalogue; it answers the new catalogue entry.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

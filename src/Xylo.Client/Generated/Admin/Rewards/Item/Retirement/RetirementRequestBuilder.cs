@@ -34,7 +34,7 @@ namespace Xylo.Client.Admin.Rewards.Item.Retirement
         {
         }
         /// <summary>
-        /// Takes a reward off the catalogue; mints already accepted still settle.
+        /// A retired reward takes no new mints; mints already requested finish. Answers the catalogue entry after the retirement.
         /// </summary>
         /// <returns>A <see cref="global::Xylo.Client.Models.RewardView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace Xylo.Client.Admin.Rewards.Item.Retirement
             return await RequestAdapter.SendAsync<global::Xylo.Client.Models.RewardView>(requestInfo, global::Xylo.Client.Models.RewardView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Takes a reward off the catalogue; mints already accepted still settle.
+        /// A retired reward takes no new mints; mints already requested finish. Answers the catalogue entry after the retirement.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
