@@ -47,11 +47,17 @@ public static class OpenApiSetup
     public static WebApplication MapXyloApiReference(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json");
-        // Scalar's script and styles are served from this app (no CDN, no web fonts): the page works offline and under the
-        // guide's CSP (script-src 'self' 'unsafe-inline', connect-src 'self').
+        // Scalar's script and styles are served from this app (no CDN, no web fonts) and nothing of it calls out (no
+        // telemetry, AI agent or MCP): the page works offline and under the guide's CSP (script-src 'self' 'unsafe-inline',
+        // connect-src 'self'). "Test Request" calls this same origin with the token pasted under Authentication.
         app.MapScalarApiReference("/docs", options => options
             .WithTitle("XYLO API")
             .DisableDefaultFonts()
+            .DisableTelemetry()
+            .DisableAgent()
+            .DisableMcp()
+            .HideDeveloperTools()
+            .ShowOperationId()
             .AddPreferredSecuritySchemes(BearerScheme)
             .AddHttpAuthentication(BearerScheme, bearer => bearer.Token = "")
             .WithDefaultHttpClient(ScalarTarget.Shell, ScalarClient.Curl)
@@ -98,7 +104,6 @@ public static class OpenApiSetup
                 **Rate limits.** Requests are counted per client IP in a fixed window shared by every instance; over the
                 limit the answer is 429 with `Retry-After` (seconds).
                 """,
-            Contact = new OpenApiContact { Name = "XYLO", Url = new Uri("https://github.com/xylo") },
             License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Proprietary" },
         };
         document.Servers = [new OpenApiServer { Url = "/", Description = "This server" }];
