@@ -478,21 +478,17 @@ internal static class MintsScenario
         }
     }
 
+    /// <summary>The reward the fans mint, created through the generated client.</summary>
     private static async Task<Guid> CreateRewardAsync(BenchOptions options, HttpClient http, string admin, int supply, CancellationToken cancellation)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, options.ApiUrl + "/admin/rewards")
+        var reward = await Xylo.Client.XyloClients.WithBearer(http, admin, options.ApiUrl).Admin.Rewards.PostAsync(new Xylo.Client.Models.CreateRewardRequest
         {
-            Content = new StringContent(JsonSerializer.Serialize(new { name = "Bench reward", description = "minted by ./xylo bench mints", metadataUri = MetadataUri, cost = Cost, supply }),
-                Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
-        using var response = await http.SendAsync(request, cancellation);
-        if (response.StatusCode != HttpStatusCode.Created)
-        {
-            throw new InvalidOperationException($"creating the reward answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellation)}");
-        }
-
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellation));
-        return json.RootElement.GetProperty("id").GetGuid();
+            Name = "Bench reward",
+            Description = "minted by ./xylo bench mints",
+            MetadataUri = MetadataUri,
+            Cost = Cost,
+            Supply = supply,
+        }, cancellationToken: cancellation);
+        return reward!.Id!.Value;
     }
 }

@@ -520,14 +520,12 @@ internal static class Program
         return new LostUpdateCheck(users.Count, wrong.Count, lost, summary, examples);
     }
 
-    /// <summary>One development sign-in with the given roles; its access token.</summary>
+    /// <summary>One development sign-in with the given roles, through the generated client; its access token.</summary>
     internal static async Task<string> SignInAsync(BenchOptions options, HttpClient http, string handle, string[] roles, CancellationToken cancellation)
     {
-        using var response = await http.PostAsync(new Uri(options.ApiUrl + "/auth/dev/sign-in"),
-            new StringContent(JsonSerializer.Serialize(new { handle, roles }), Encoding.UTF8, "application/json"), cancellation);
-        response.EnsureSuccessStatusCode();
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellation));
-        return body.RootElement.GetProperty("accessToken").GetString()!;
+        var tokens = await Xylo.Client.XyloClients.Anonymous(http, options.ApiUrl).Auth.Dev.SignIn.PostAsync(
+            new Xylo.Client.Models.DevSignInRequest { Handle = handle, Roles = [.. roles] }, cancellationToken: cancellation);
+        return tokens!.AccessToken!;
     }
 
     internal static async Task<List<SeededUser>> SeedUsersAsync(BenchOptions options, HttpClient http, int count, string handlePrefix, CancellationToken cancellation)

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Prometheus;
-using Scalar.AspNetCore;
 using Xylo.Api.External.YouTube;
 using Xylo.Api.Operations.Caching;
 using Xylo.Api.Operations.Configuration;
@@ -9,6 +8,7 @@ using Xylo.Api.Operations.Health;
 using Xylo.Api.Operations.Idempotency;
 using Xylo.Api.Operations.Logging;
 using Xylo.Api.Operations.Metrics;
+using Xylo.Api.Operations.OpenApi;
 using Xylo.Api.Operations.RateLimiting;
 using Xylo.Api.Operations.Security;
 
@@ -32,7 +32,7 @@ public static class OperationsSetup
         builder.Services.AddXyloRequestBounds();
         builder.Services.AddXyloIdempotency();
         builder.Services.AddYouTubeClient();
-        builder.Services.AddOpenApi();
+        builder.Services.AddXyloOpenApi();
         DatabaseMetrics.EnsureListening();
         return builder;
     }
@@ -55,13 +55,7 @@ public static class OperationsSetup
         app.MapXyloHealth();
         // Anonymous for Prometheus, but within the operations limit of RateLimitingSetup (nginx keeps it off the public edge).
         app.MapMetrics("/metrics").AllowAnonymous();
-        // In Production the API description is for signed-in callers and the reference page is not served.
-        var description = app.MapOpenApi("/openapi/{documentName}.json");
-        if (!app.Environment.IsProduction())
-        {
-            description.AllowAnonymous();
-            app.MapScalarApiReference("/docs", options => options.WithTitle("XYLO API").DisableDefaultFonts()).AllowAnonymous();
-        }
+        app.MapXyloApiReference();
         return app;
     }
 }
