@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.OpenApi;
@@ -39,6 +40,7 @@ public static class OpenApiSetup
     public static IServiceCollection AddXyloOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, options =>
         {
+            options.AddSchemaTransformer(TextIsText);
             options.AddSchemaTransformer(NarrowNumbers);
             options.AddOperationTransformer(DescribeOperationAsync);
             options.AddDocumentTransformer(DescribeDocument);
@@ -68,6 +70,32 @@ public static class OpenApiSetup
             .HideClientButton())
             .AllowAnonymous();
         return app;
+    }
+
+    /// <summary>
+    /// Every string of a request passes <see cref="Errors.StorableTextConverter"/>, a custom converter, so the schema
+    /// exporter knows nothing of it and writes <c>{}</c> (any JSON): text is a string again, nullable where the property is
+    /// annotated so (<c>string?</c>), as the exporter writes it without the converter.
+    /// </summary>
+    private static Task TextIsText(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellation)
+    {
+        // A property with a converter of its own (raw JSON written as a string, as the audit's event data) stays any JSON.
+        if (context.JsonTypeInfo.Type == typeof(string) && schema.Type is null && context.JsonPropertyInfo?.CustomConverter is null)
+        {
+            schema.Type = context.JsonPropertyInfo is { IsGetNullable: true } ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+        }
+
+        // A list or a map of text: the exporter leaves its items (values) out altogether.
+        if (context.JsonTypeInfo.ElementType == typeof(string) && schema.Type is { } container)
+        {
+            if (container.HasFlag(JsonSchemaType.Array) && schema.Items is null) schema.Items = new OpenApiSchema { Type = JsonSchemaType.String };
+            if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Dictionary && schema.AdditionalProperties is null)
+            {
+                schema.AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String };
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>

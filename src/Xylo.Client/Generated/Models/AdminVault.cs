@@ -17,30 +17,30 @@ namespace Xylo.Client.Models
         /// <summary>The contract property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Contract { get; set; }
+        public string? Contract { get; set; }
 #nullable restore
 #else
-        public UntypedNode Contract { get; set; }
+        public string Contract { get; set; }
 #endif
         /// <summary>The cursor property</summary>
         public long? Cursor { get; set; }
         /// <summary>The cursorHash property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? CursorHash { get; set; }
+        public string? CursorHash { get; set; }
 #nullable restore
 #else
-        public UntypedNode CursorHash { get; set; }
+        public string CursorHash { get; set; }
 #endif
         /// <summary>The lagBlocks property</summary>
         public long? LagBlocks { get; set; }
         /// <summary>The lastError property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? LastError { get; set; }
+        public string? LastError { get; set; }
 #nullable restore
 #else
-        public UntypedNode LastError { get; set; }
+        public string LastError { get; set; }
 #endif
         /// <summary>The lastReorg property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -95,11 +95,11 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "contract", n => { Contract = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "contract", n => { Contract = n.GetStringValue(); } },
                 { "cursor", n => { Cursor = n.GetLongValue(); } },
-                { "cursorHash", n => { CursorHash = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "cursorHash", n => { CursorHash = n.GetStringValue(); } },
                 { "lagBlocks", n => { LagBlocks = n.GetLongValue(); } },
-                { "lastError", n => { LastError = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "lastError", n => { LastError = n.GetStringValue(); } },
                 { "lastReorg", n => { LastReorg = n.GetObjectValue<global::Xylo.Client.Models.VaultReorgSeen>(global::Xylo.Client.Models.VaultReorgSeen.CreateFromDiscriminatorValue); } },
                 { "latestHead", n => { LatestHead = n.GetLongValue(); } },
                 { "pending", n => { Pending = n.GetIntValue(); } },
@@ -117,11 +117,11 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("contract", Contract);
+            writer.WriteStringValue("contract", Contract);
             writer.WriteLongValue("cursor", Cursor);
-            writer.WriteObjectValue<UntypedNode>("cursorHash", CursorHash);
+            writer.WriteStringValue("cursorHash", CursorHash);
             writer.WriteLongValue("lagBlocks", LagBlocks);
-            writer.WriteObjectValue<UntypedNode>("lastError", LastError);
+            writer.WriteStringValue("lastError", LastError);
             writer.WriteObjectValue<global::Xylo.Client.Models.VaultReorgSeen>("lastReorg", LastReorg);
             writer.WriteLongValue("latestHead", LatestHead);
             writer.WriteIntValue("pending", Pending);

@@ -17,18 +17,18 @@ namespace Xylo.Client.Models
         /// <summary>The causationId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? CausationId { get; set; }
+        public string? CausationId { get; set; }
 #nullable restore
 #else
-        public UntypedNode CausationId { get; set; }
+        public string CausationId { get; set; }
 #endif
         /// <summary>The correlationId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? CorrelationId { get; set; }
+        public string? CorrelationId { get; set; }
 #nullable restore
 #else
-        public UntypedNode CorrelationId { get; set; }
+        public string CorrelationId { get; set; }
 #endif
         /// <summary>The data property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -55,28 +55,28 @@ namespace Xylo.Client.Models
         /// <summary>The streamType property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? StreamType { get; set; }
+        public string? StreamType { get; set; }
 #nullable restore
 #else
-        public UntypedNode StreamType { get; set; }
+        public string StreamType { get; set; }
 #endif
         /// <summary>The timestamp property</summary>
         public DateTimeOffset? Timestamp { get; set; }
         /// <summary>The type property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Type { get; set; }
+        public string? Type { get; set; }
 #nullable restore
 #else
-        public UntypedNode Type { get; set; }
+        public string Type { get; set; }
 #endif
         /// <summary>The userName property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? UserName { get; set; }
+        public string? UserName { get; set; }
 #nullable restore
 #else
-        public UntypedNode UserName { get; set; }
+        public string UserName { get; set; }
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
@@ -105,17 +105,17 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "causationId", n => { CausationId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "correlationId", n => { CorrelationId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "causationId", n => { CausationId = n.GetStringValue(); } },
+                { "correlationId", n => { CorrelationId = n.GetStringValue(); } },
                 { "data", n => { Data = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
                 { "headers", n => { Headers = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "seq", n => { Seq = n.GetLongValue(); } },
                 { "streamId", n => { StreamId = n.GetGuidValue(); } },
-                { "streamType", n => { StreamType = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "streamType", n => { StreamType = n.GetStringValue(); } },
                 { "timestamp", n => { Timestamp = n.GetDateTimeOffsetValue(); } },
-                { "type", n => { Type = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "userName", n => { UserName = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "type", n => { Type = n.GetStringValue(); } },
+                { "userName", n => { UserName = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -126,17 +126,17 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("causationId", CausationId);
-            writer.WriteObjectValue<UntypedNode>("correlationId", CorrelationId);
+            writer.WriteStringValue("causationId", CausationId);
+            writer.WriteStringValue("correlationId", CorrelationId);
             writer.WriteObjectValue<UntypedNode>("data", Data);
             writer.WriteObjectValue<UntypedNode>("headers", Headers);
             writer.WriteGuidValue("id", Id);
             writer.WriteLongValue("seq", Seq);
             writer.WriteGuidValue("streamId", StreamId);
-            writer.WriteObjectValue<UntypedNode>("streamType", StreamType);
+            writer.WriteStringValue("streamType", StreamType);
             writer.WriteDateTimeOffsetValue("timestamp", Timestamp);
-            writer.WriteObjectValue<UntypedNode>("type", Type);
-            writer.WriteObjectValue<UntypedNode>("userName", UserName);
+            writer.WriteStringValue("type", Type);
+            writer.WriteStringValue("userName", UserName);
             writer.WriteLongValue("version", Version);
             writer.WriteAdditionalData(AdditionalData);
         }

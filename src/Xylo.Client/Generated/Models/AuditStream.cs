@@ -27,10 +27,10 @@ namespace Xylo.Client.Models
         /// <summary>The streamType property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? StreamType { get; set; }
+        public string? StreamType { get; set; }
 #nullable restore
 #else
-        public UntypedNode StreamType { get; set; }
+        public string StreamType { get; set; }
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
@@ -61,7 +61,7 @@ namespace Xylo.Client.Models
             {
                 { "events", n => { Events = n.GetCollectionOfObjectValues<global::Xylo.Client.Models.AuditStream_events>(global::Xylo.Client.Models.AuditStream_events.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
-                { "streamType", n => { StreamType = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "streamType", n => { StreamType = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -74,7 +74,7 @@ namespace Xylo.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfObjectValues<global::Xylo.Client.Models.AuditStream_events>("events", Events);
             writer.WriteGuidValue("id", Id);
-            writer.WriteObjectValue<UntypedNode>("streamType", StreamType);
+            writer.WriteStringValue("streamType", StreamType);
             writer.WriteLongValue("version", Version);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -29,10 +29,10 @@ namespace Xylo.Client.Models
         /// <summary>The streamType property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? StreamType { get; set; }
+        public string? StreamType { get; set; }
 #nullable restore
 #else
-        public UntypedNode StreamType { get; set; }
+        public string StreamType { get; set; }
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
@@ -64,7 +64,7 @@ namespace Xylo.Client.Models
                 { "at", n => { At = n.GetDateTimeOffsetValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "state", n => { State = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "streamType", n => { StreamType = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "streamType", n => { StreamType = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
         }
@@ -78,7 +78,7 @@ namespace Xylo.Client.Models
             writer.WriteDateTimeOffsetValue("at", At);
             writer.WriteGuidValue("id", Id);
             writer.WriteObjectValue<UntypedNode>("state", State);
-            writer.WriteObjectValue<UntypedNode>("streamType", StreamType);
+            writer.WriteStringValue("streamType", StreamType);
             writer.WriteLongValue("version", Version);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -27,18 +27,18 @@ namespace Xylo.Client.Models
         /// <summary>The reason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reason { get; set; }
+        public string? Reason { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reason { get; set; }
+        public string Reason { get; set; }
 #endif
         /// <summary>The source property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Source { get; set; }
+        public string? Source { get; set; }
 #nullable restore
 #else
-        public UntypedNode Source { get; set; }
+        public string Source { get; set; }
 #endif
         /// <summary>The userId property</summary>
         public Guid? UserId { get; set; }
@@ -69,8 +69,8 @@ namespace Xylo.Client.Models
             {
                 { "amount", n => { Amount = n.GetLongValue(); } },
                 { "awards", n => { Awards = n.GetCollectionOfObjectValues<global::Xylo.Client.Models.AwardEntry>(global::Xylo.Client.Models.AwardEntry.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "reason", n => { Reason = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "source", n => { Source = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reason", n => { Reason = n.GetStringValue(); } },
+                { "source", n => { Source = n.GetStringValue(); } },
                 { "userId", n => { UserId = n.GetGuidValue(); } },
             };
         }
@@ -83,8 +83,8 @@ namespace Xylo.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("amount", Amount);
             writer.WriteCollectionOfObjectValues<global::Xylo.Client.Models.AwardEntry>("awards", Awards);
-            writer.WriteObjectValue<UntypedNode>("reason", Reason);
-            writer.WriteObjectValue<UntypedNode>("source", Source);
+            writer.WriteStringValue("reason", Reason);
+            writer.WriteStringValue("source", Source);
             writer.WriteGuidValue("userId", UserId);
             writer.WriteAdditionalData(AdditionalData);
         }

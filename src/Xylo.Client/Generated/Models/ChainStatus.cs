@@ -37,28 +37,28 @@ namespace Xylo.Client.Models
         /// <summary>The rewardsContract property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? RewardsContract { get; set; }
+        public string? RewardsContract { get; set; }
 #nullable restore
 #else
-        public UntypedNode RewardsContract { get; set; }
+        public string RewardsContract { get; set; }
 #endif
         /// <summary>The rewardsPaused property</summary>
         public bool? RewardsPaused { get; set; }
         /// <summary>The signer property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Signer { get; set; }
+        public string? Signer { get; set; }
 #nullable restore
 #else
-        public UntypedNode Signer { get; set; }
+        public string Signer { get; set; }
 #endif
         /// <summary>The vaultContract property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? VaultContract { get; set; }
+        public string? VaultContract { get; set; }
 #nullable restore
 #else
-        public UntypedNode VaultContract { get; set; }
+        public string VaultContract { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.ChainStatus"/> and sets the default values.
@@ -89,10 +89,10 @@ namespace Xylo.Client.Models
                 { "latestBlock", n => { LatestBlock = n.GetLongValue(); } },
                 { "nonces", n => { Nonces = n.GetObjectValue<global::Xylo.Client.Models.ChainNonces>(global::Xylo.Client.Models.ChainNonces.CreateFromDiscriminatorValue); } },
                 { "pending", n => { Pending = n.GetObjectValue<global::Xylo.Client.Models.ChainPending>(global::Xylo.Client.Models.ChainPending.CreateFromDiscriminatorValue); } },
-                { "rewardsContract", n => { RewardsContract = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "rewardsContract", n => { RewardsContract = n.GetStringValue(); } },
                 { "rewardsPaused", n => { RewardsPaused = n.GetBoolValue(); } },
-                { "signer", n => { Signer = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "vaultContract", n => { VaultContract = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "signer", n => { Signer = n.GetStringValue(); } },
+                { "vaultContract", n => { VaultContract = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -106,10 +106,10 @@ namespace Xylo.Client.Models
             writer.WriteLongValue("latestBlock", LatestBlock);
             writer.WriteObjectValue<global::Xylo.Client.Models.ChainNonces>("nonces", Nonces);
             writer.WriteObjectValue<global::Xylo.Client.Models.ChainPending>("pending", Pending);
-            writer.WriteObjectValue<UntypedNode>("rewardsContract", RewardsContract);
+            writer.WriteStringValue("rewardsContract", RewardsContract);
             writer.WriteBoolValue("rewardsPaused", RewardsPaused);
-            writer.WriteObjectValue<UntypedNode>("signer", Signer);
-            writer.WriteObjectValue<UntypedNode>("vaultContract", VaultContract);
+            writer.WriteStringValue("signer", Signer);
+            writer.WriteStringValue("vaultContract", VaultContract);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -17,28 +17,28 @@ namespace Xylo.Client.Models
         /// <summary>The channelId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ChannelId { get; set; }
+        public string? ChannelId { get; set; }
 #nullable restore
 #else
-        public UntypedNode ChannelId { get; set; }
+        public string ChannelId { get; set; }
 #endif
         /// <summary>The claimId property</summary>
         public Guid? ClaimId { get; set; }
         /// <summary>The code property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Code { get; set; }
+        public string? Code { get; set; }
 #nullable restore
 #else
-        public UntypedNode Code { get; set; }
+        public string Code { get; set; }
 #endif
         /// <summary>The instructions property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Instructions { get; set; }
+        public string? Instructions { get; set; }
 #nullable restore
 #else
-        public UntypedNode Instructions { get; set; }
+        public string Instructions { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.ChannelClaimIssued"/> and sets the default values.
@@ -65,10 +65,10 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "channelId", n => { ChannelId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "channelId", n => { ChannelId = n.GetStringValue(); } },
                 { "claimId", n => { ClaimId = n.GetGuidValue(); } },
-                { "code", n => { Code = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "instructions", n => { Instructions = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "code", n => { Code = n.GetStringValue(); } },
+                { "instructions", n => { Instructions = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -78,10 +78,10 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("channelId", ChannelId);
+            writer.WriteStringValue("channelId", ChannelId);
             writer.WriteGuidValue("claimId", ClaimId);
-            writer.WriteObjectValue<UntypedNode>("code", Code);
-            writer.WriteObjectValue<UntypedNode>("instructions", Instructions);
+            writer.WriteStringValue("code", Code);
+            writer.WriteStringValue("instructions", Instructions);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -17,10 +17,10 @@ namespace Xylo.Client.Models
         /// <summary>The channelId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ChannelId { get; set; }
+        public string? ChannelId { get; set; }
 #nullable restore
 #else
-        public UntypedNode ChannelId { get; set; }
+        public string ChannelId { get; set; }
 #endif
         /// <summary>The claimId property</summary>
         public Guid? ClaimId { get; set; }
@@ -29,10 +29,10 @@ namespace Xylo.Client.Models
         /// <summary>The title property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Title { get; set; }
+        public string? Title { get; set; }
 #nullable restore
 #else
-        public UntypedNode Title { get; set; }
+        public string Title { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.ChannelVerification"/> and sets the default values.
@@ -59,10 +59,10 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "channelId", n => { ChannelId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "channelId", n => { ChannelId = n.GetStringValue(); } },
                 { "claimId", n => { ClaimId = n.GetGuidValue(); } },
                 { "subscribers", n => { Subscribers = n.GetLongValue(); } },
-                { "title", n => { Title = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "title", n => { Title = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -72,10 +72,10 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("channelId", ChannelId);
+            writer.WriteStringValue("channelId", ChannelId);
             writer.WriteGuidValue("claimId", ClaimId);
             writer.WriteLongValue("subscribers", Subscribers);
-            writer.WriteObjectValue<UntypedNode>("title", Title);
+            writer.WriteStringValue("title", Title);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

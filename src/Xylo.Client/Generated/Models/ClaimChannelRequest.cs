@@ -17,10 +17,10 @@ namespace Xylo.Client.Models
         /// <summary>The channelId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ChannelId { get; set; }
+        public string? ChannelId { get; set; }
 #nullable restore
 #else
-        public UntypedNode ChannelId { get; set; }
+        public string ChannelId { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.ClaimChannelRequest"/> and sets the default values.
@@ -47,7 +47,7 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "channelId", n => { ChannelId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "channelId", n => { ChannelId = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -57,7 +57,7 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("channelId", ChannelId);
+            writer.WriteStringValue("channelId", ChannelId);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -17,30 +17,30 @@ namespace Xylo.Client.Models
         /// <summary>The address property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Address { get; set; }
+        public string? Address { get; set; }
 #nullable restore
 #else
-        public UntypedNode Address { get; set; }
+        public string Address { get; set; }
 #endif
         /// <summary>The blockNumber property</summary>
         public long? BlockNumber { get; set; }
         /// <summary>The contract property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Contract { get; set; }
+        public string? Contract { get; set; }
 #nullable restore
 #else
-        public UntypedNode Contract { get; set; }
+        public string Contract { get; set; }
 #endif
         /// <summary>The paused property</summary>
         public bool? Paused { get; set; }
         /// <summary>The txHash property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? TxHash { get; set; }
+        public string? TxHash { get; set; }
 #nullable restore
 #else
-        public UntypedNode TxHash { get; set; }
+        public string TxHash { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.ContractPauseState"/> and sets the default values.
@@ -67,11 +67,11 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "address", n => { Address = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "address", n => { Address = n.GetStringValue(); } },
                 { "blockNumber", n => { BlockNumber = n.GetLongValue(); } },
-                { "contract", n => { Contract = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "contract", n => { Contract = n.GetStringValue(); } },
                 { "paused", n => { Paused = n.GetBoolValue(); } },
-                { "txHash", n => { TxHash = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "txHash", n => { TxHash = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -81,11 +81,11 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("address", Address);
+            writer.WriteStringValue("address", Address);
             writer.WriteLongValue("blockNumber", BlockNumber);
-            writer.WriteObjectValue<UntypedNode>("contract", Contract);
+            writer.WriteStringValue("contract", Contract);
             writer.WriteBoolValue("paused", Paused);
-            writer.WriteObjectValue<UntypedNode>("txHash", TxHash);
+            writer.WriteStringValue("txHash", TxHash);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -23,26 +23,26 @@ namespace Xylo.Client.Models
         /// <summary>The description property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Description { get; set; }
+        public string? Description { get; set; }
 #nullable restore
 #else
-        public UntypedNode Description { get; set; }
+        public string Description { get; set; }
 #endif
         /// <summary>The metadataUri property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? MetadataUri { get; set; }
+        public string? MetadataUri { get; set; }
 #nullable restore
 #else
-        public UntypedNode MetadataUri { get; set; }
+        public string MetadataUri { get; set; }
 #endif
         /// <summary>The name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Name { get; set; }
+        public string? Name { get; set; }
 #nullable restore
 #else
-        public UntypedNode Name { get; set; }
+        public string Name { get; set; }
 #endif
         /// <summary>The supply property</summary>
         public int? Supply { get; set; }
@@ -74,9 +74,9 @@ namespace Xylo.Client.Models
                 { "availableFrom", n => { AvailableFrom = n.GetDateTimeOffsetValue(); } },
                 { "availableUntil", n => { AvailableUntil = n.GetDateTimeOffsetValue(); } },
                 { "cost", n => { Cost = n.GetLongValue(); } },
-                { "description", n => { Description = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "metadataUri", n => { MetadataUri = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "name", n => { Name = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "description", n => { Description = n.GetStringValue(); } },
+                { "metadataUri", n => { MetadataUri = n.GetStringValue(); } },
+                { "name", n => { Name = n.GetStringValue(); } },
                 { "supply", n => { Supply = n.GetIntValue(); } },
             };
         }
@@ -90,9 +90,9 @@ namespace Xylo.Client.Models
             writer.WriteDateTimeOffsetValue("availableFrom", AvailableFrom);
             writer.WriteDateTimeOffsetValue("availableUntil", AvailableUntil);
             writer.WriteLongValue("cost", Cost);
-            writer.WriteObjectValue<UntypedNode>("description", Description);
-            writer.WriteObjectValue<UntypedNode>("metadataUri", MetadataUri);
-            writer.WriteObjectValue<UntypedNode>("name", Name);
+            writer.WriteStringValue("description", Description);
+            writer.WriteStringValue("metadataUri", MetadataUri);
+            writer.WriteStringValue("name", Name);
             writer.WriteIntValue("supply", Supply);
             writer.WriteAdditionalData(AdditionalData);
         }

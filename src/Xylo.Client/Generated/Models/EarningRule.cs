@@ -29,10 +29,10 @@ namespace Xylo.Client.Models
         /// <summary>The id property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Id { get; set; }
+        public string? Id { get; set; }
 #nullable restore
 #else
-        public UntypedNode Id { get; set; }
+        public string Id { get; set; }
 #endif
         /// <summary>The kind property</summary>
         public int? Kind { get; set; }
@@ -81,7 +81,7 @@ namespace Xylo.Client.Models
                 { "enabled", n => { Enabled = n.GetBoolValue(); } },
                 { "expiryDays", n => { ExpiryDays = n.GetIntValue(); } },
                 { "globalBudget", n => { GlobalBudget = n.GetLongValue(); } },
-                { "id", n => { Id = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "id", n => { Id = n.GetStringValue(); } },
                 { "kind", n => { Kind = n.GetIntValue(); } },
                 { "perUserDailyCap", n => { PerUserDailyCap = n.GetLongValue(); } },
                 { "streakBonus", n => { StreakBonus = n.GetLongValue(); } },
@@ -102,7 +102,7 @@ namespace Xylo.Client.Models
             writer.WriteBoolValue("enabled", Enabled);
             writer.WriteIntValue("expiryDays", ExpiryDays);
             writer.WriteLongValue("globalBudget", GlobalBudget);
-            writer.WriteObjectValue<UntypedNode>("id", Id);
+            writer.WriteStringValue("id", Id);
             writer.WriteIntValue("kind", Kind);
             writer.WriteLongValue("perUserDailyCap", PerUserDailyCap);
             writer.WriteLongValue("streakBonus", StreakBonus);

@@ -29,10 +29,10 @@ namespace Xylo.Client.Models
         /// <summary>The reason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reason { get; set; }
+        public string? Reason { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reason { get; set; }
+        public string Reason { get; set; }
 #endif
         /// <summary>The to property</summary>
         public long? To { get; set; }
@@ -68,7 +68,7 @@ namespace Xylo.Client.Models
                 { "firstBrokenSequence", n => { FirstBrokenSequence = n.GetLongValue(); } },
                 { "from", n => { From = n.GetLongValue(); } },
                 { "head", n => { Head = n.GetObjectValue<global::Xylo.Client.Models.IntegrityReport_head>(global::Xylo.Client.Models.IntegrityReport_head.CreateFromDiscriminatorValue); } },
-                { "reason", n => { Reason = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reason", n => { Reason = n.GetStringValue(); } },
                 { "to", n => { To = n.GetLongValue(); } },
                 { "unhashed", n => { Unhashed = n.GetLongValue(); } },
                 { "verified", n => { Verified = n.GetLongValue(); } },
@@ -84,7 +84,7 @@ namespace Xylo.Client.Models
             writer.WriteLongValue("firstBrokenSequence", FirstBrokenSequence);
             writer.WriteLongValue("from", From);
             writer.WriteObjectValue<global::Xylo.Client.Models.IntegrityReport_head>("head", Head);
-            writer.WriteObjectValue<UntypedNode>("reason", Reason);
+            writer.WriteStringValue("reason", Reason);
             writer.WriteLongValue("to", To);
             writer.WriteLongValue("unhashed", Unhashed);
             writer.WriteLongValue("verified", Verified);

@@ -17,10 +17,10 @@ namespace Xylo.Client.Models
         /// <summary>The hash property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Hash { get; set; }
+        public string? Hash { get; set; }
 #nullable restore
 #else
-        public UntypedNode Hash { get; set; }
+        public string Hash { get; set; }
 #endif
         /// <summary>The sequence property</summary>
         public long? Sequence { get; set; }
@@ -49,7 +49,7 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "hash", n => { Hash = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "hash", n => { Hash = n.GetStringValue(); } },
                 { "sequence", n => { Sequence = n.GetLongValue(); } },
             };
         }
@@ -60,7 +60,7 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("hash", Hash);
+            writer.WriteStringValue("hash", Hash);
             writer.WriteLongValue("sequence", Sequence);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -17,26 +17,26 @@ namespace Xylo.Client.Models
         /// <summary>The key property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Key { get; set; }
+        public string? Key { get; set; }
 #nullable restore
 #else
-        public UntypedNode Key { get; set; }
+        public string Key { get; set; }
 #endif
         /// <summary>The period property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Period { get; set; }
+        public string? Period { get; set; }
 #nullable restore
 #else
-        public UntypedNode Period { get; set; }
+        public string Period { get; set; }
 #endif
         /// <summary>The servedFrom property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ServedFrom { get; set; }
+        public string? ServedFrom { get; set; }
 #nullable restore
 #else
-        public UntypedNode ServedFrom { get; set; }
+        public string ServedFrom { get; set; }
 #endif
         /// <summary>The top property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -79,9 +79,9 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "key", n => { Key = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "period", n => { Period = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "servedFrom", n => { ServedFrom = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "key", n => { Key = n.GetStringValue(); } },
+                { "period", n => { Period = n.GetStringValue(); } },
+                { "servedFrom", n => { ServedFrom = n.GetStringValue(); } },
                 { "top", n => { Top = n.GetCollectionOfObjectValues<global::Xylo.Client.Models.Leaderboard_top>(global::Xylo.Client.Models.Leaderboard_top.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "you", n => { You = n.GetObjectValue<global::Xylo.Client.Models.Leaderboard_you>(global::Xylo.Client.Models.Leaderboard_you.CreateFromDiscriminatorValue); } },
             };
@@ -93,9 +93,9 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("key", Key);
-            writer.WriteObjectValue<UntypedNode>("period", Period);
-            writer.WriteObjectValue<UntypedNode>("servedFrom", ServedFrom);
+            writer.WriteStringValue("key", Key);
+            writer.WriteStringValue("period", Period);
+            writer.WriteStringValue("servedFrom", ServedFrom);
             writer.WriteCollectionOfObjectValues<global::Xylo.Client.Models.Leaderboard_top>("top", Top);
             writer.WriteObjectValue<global::Xylo.Client.Models.Leaderboard_you>("you", You);
             writer.WriteAdditionalData(AdditionalData);

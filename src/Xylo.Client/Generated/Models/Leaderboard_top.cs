@@ -17,10 +17,10 @@ namespace Xylo.Client.Models
         /// <summary>The handle property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Handle { get; set; }
+        public string? Handle { get; set; }
 #nullable restore
 #else
-        public UntypedNode Handle { get; set; }
+        public string Handle { get; set; }
 #endif
         /// <summary>The points property</summary>
         public long? Points { get; set; }
@@ -53,7 +53,7 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "handle", n => { Handle = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "handle", n => { Handle = n.GetStringValue(); } },
                 { "points", n => { Points = n.GetLongValue(); } },
                 { "rank", n => { Rank = n.GetLongValue(); } },
                 { "userId", n => { UserId = n.GetGuidValue(); } },
@@ -66,7 +66,7 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("handle", Handle);
+            writer.WriteStringValue("handle", Handle);
             writer.WriteLongValue("points", Points);
             writer.WriteLongValue("rank", Rank);
             writer.WriteGuidValue("userId", UserId);

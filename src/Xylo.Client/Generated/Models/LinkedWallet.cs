@@ -17,10 +17,10 @@ namespace Xylo.Client.Models
         /// <summary>The address property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Address { get; set; }
+        public string? Address { get; set; }
 #nullable restore
 #else
-        public UntypedNode Address { get; set; }
+        public string Address { get; set; }
 #endif
         /// <summary>The chainId property</summary>
         public long? ChainId { get; set; }
@@ -49,7 +49,7 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "address", n => { Address = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "address", n => { Address = n.GetStringValue(); } },
                 { "chainId", n => { ChainId = n.GetLongValue(); } },
             };
         }
@@ -60,7 +60,7 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("address", Address);
+            writer.WriteStringValue("address", Address);
             writer.WriteLongValue("chainId", ChainId);
             writer.WriteAdditionalData(AdditionalData);
         }

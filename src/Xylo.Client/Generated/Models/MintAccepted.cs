@@ -19,18 +19,18 @@ namespace Xylo.Client.Models
         /// <summary>The requestId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? RequestId { get; set; }
+        public string? RequestId { get; set; }
 #nullable restore
 #else
-        public UntypedNode RequestId { get; set; }
+        public string RequestId { get; set; }
 #endif
         /// <summary>The status property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Status { get; set; }
+        public string? Status { get; set; }
 #nullable restore
 #else
-        public UntypedNode Status { get; set; }
+        public string Status { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.MintAccepted"/> and sets the default values.
@@ -58,8 +58,8 @@ namespace Xylo.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "mintId", n => { MintId = n.GetGuidValue(); } },
-                { "requestId", n => { RequestId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "status", n => { Status = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "requestId", n => { RequestId = n.GetStringValue(); } },
+                { "status", n => { Status = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -70,8 +70,8 @@ namespace Xylo.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("mintId", MintId);
-            writer.WriteObjectValue<UntypedNode>("requestId", RequestId);
-            writer.WriteObjectValue<UntypedNode>("status", Status);
+            writer.WriteStringValue("requestId", RequestId);
+            writer.WriteStringValue("status", Status);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

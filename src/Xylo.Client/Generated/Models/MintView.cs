@@ -27,40 +27,40 @@ namespace Xylo.Client.Models
         /// <summary>The reason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reason { get; set; }
+        public string? Reason { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reason { get; set; }
+        public string Reason { get; set; }
 #endif
         /// <summary>The requestedAt property</summary>
         public DateTimeOffset? RequestedAt { get; set; }
         /// <summary>The requestId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? RequestId { get; set; }
+        public string? RequestId { get; set; }
 #nullable restore
 #else
-        public UntypedNode RequestId { get; set; }
+        public string RequestId { get; set; }
 #endif
         /// <summary>The rewardId property</summary>
         public Guid? RewardId { get; set; }
         /// <summary>The status property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Status { get; set; }
+        public string? Status { get; set; }
 #nullable restore
 #else
-        public UntypedNode Status { get; set; }
+        public string Status { get; set; }
 #endif
         /// <summary>The tokenId property</summary>
         public long? TokenId { get; set; }
         /// <summary>The txHash property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? TxHash { get; set; }
+        public string? TxHash { get; set; }
 #nullable restore
 #else
-        public UntypedNode TxHash { get; set; }
+        public string TxHash { get; set; }
 #endif
         /// <summary>The updatedAt property</summary>
         public DateTimeOffset? UpdatedAt { get; set; }
@@ -69,10 +69,10 @@ namespace Xylo.Client.Models
         /// <summary>The wallet property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Wallet { get; set; }
+        public string? Wallet { get; set; }
 #nullable restore
 #else
-        public UntypedNode Wallet { get; set; }
+        public string Wallet { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.MintView"/> and sets the default values.
@@ -104,16 +104,16 @@ namespace Xylo.Client.Models
                 { "cost", n => { Cost = n.GetLongValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "nonce", n => { Nonce = n.GetLongValue(); } },
-                { "reason", n => { Reason = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "requestId", n => { RequestId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reason", n => { Reason = n.GetStringValue(); } },
+                { "requestId", n => { RequestId = n.GetStringValue(); } },
                 { "requestedAt", n => { RequestedAt = n.GetDateTimeOffsetValue(); } },
                 { "rewardId", n => { RewardId = n.GetGuidValue(); } },
-                { "status", n => { Status = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "status", n => { Status = n.GetStringValue(); } },
                 { "tokenId", n => { TokenId = n.GetLongValue(); } },
-                { "txHash", n => { TxHash = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "txHash", n => { TxHash = n.GetStringValue(); } },
                 { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
                 { "userId", n => { UserId = n.GetGuidValue(); } },
-                { "wallet", n => { Wallet = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "wallet", n => { Wallet = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -128,16 +128,16 @@ namespace Xylo.Client.Models
             writer.WriteLongValue("cost", Cost);
             writer.WriteGuidValue("id", Id);
             writer.WriteLongValue("nonce", Nonce);
-            writer.WriteObjectValue<UntypedNode>("reason", Reason);
+            writer.WriteStringValue("reason", Reason);
             writer.WriteDateTimeOffsetValue("requestedAt", RequestedAt);
-            writer.WriteObjectValue<UntypedNode>("requestId", RequestId);
+            writer.WriteStringValue("requestId", RequestId);
             writer.WriteGuidValue("rewardId", RewardId);
-            writer.WriteObjectValue<UntypedNode>("status", Status);
+            writer.WriteStringValue("status", Status);
             writer.WriteLongValue("tokenId", TokenId);
-            writer.WriteObjectValue<UntypedNode>("txHash", TxHash);
+            writer.WriteStringValue("txHash", TxHash);
             writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);
             writer.WriteGuidValue("userId", UserId);
-            writer.WriteObjectValue<UntypedNode>("wallet", Wallet);
+            writer.WriteStringValue("wallet", Wallet);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

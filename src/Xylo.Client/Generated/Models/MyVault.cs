@@ -47,10 +47,10 @@ namespace Xylo.Client.Models
         /// <summary>The wallet property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Wallet { get; set; }
+        public string? Wallet { get; set; }
 #nullable restore
 #else
-        public UntypedNode Wallet { get; set; }
+        public string Wallet { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.MyVault"/> and sets the default values.
@@ -83,7 +83,7 @@ namespace Xylo.Client.Models
                 { "page", n => { Page = n.GetIntValue(); } },
                 { "pageSize", n => { PageSize = n.GetIntValue(); } },
                 { "pending", n => { Pending = n.GetCollectionOfObjectValues<global::Xylo.Client.Models.MyVault_pending>(global::Xylo.Client.Models.MyVault_pending.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "wallet", n => { Wallet = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "wallet", n => { Wallet = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -99,7 +99,7 @@ namespace Xylo.Client.Models
             writer.WriteIntValue("page", Page);
             writer.WriteIntValue("pageSize", PageSize);
             writer.WriteCollectionOfObjectValues<global::Xylo.Client.Models.MyVault_pending>("pending", Pending);
-            writer.WriteObjectValue<UntypedNode>("wallet", Wallet);
+            writer.WriteStringValue("wallet", Wallet);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -17,10 +17,10 @@ namespace Xylo.Client.Models
         /// <summary>The amount property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Amount { get; set; }
+        public string? Amount { get; set; }
 #nullable restore
 #else
-        public UntypedNode Amount { get; set; }
+        public string Amount { get; set; }
 #endif
         /// <summary>The blockNumber property</summary>
         public long? BlockNumber { get; set; }
@@ -29,10 +29,10 @@ namespace Xylo.Client.Models
         /// <summary>The kind property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Kind { get; set; }
+        public string? Kind { get; set; }
 #nullable restore
 #else
-        public UntypedNode Kind { get; set; }
+        public string Kind { get; set; }
 #endif
         /// <summary>The logIndex property</summary>
         public long? LogIndex { get; set; }
@@ -45,26 +45,26 @@ namespace Xylo.Client.Models
         /// <summary>The status property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Status { get; set; }
+        public string? Status { get; set; }
 #nullable restore
 #else
-        public UntypedNode Status { get; set; }
+        public string Status { get; set; }
 #endif
         /// <summary>The token property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Token { get; set; }
+        public string? Token { get; set; }
 #nullable restore
 #else
-        public UntypedNode Token { get; set; }
+        public string Token { get; set; }
 #endif
         /// <summary>The txHash property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? TxHash { get; set; }
+        public string? TxHash { get; set; }
 #nullable restore
 #else
-        public UntypedNode TxHash { get; set; }
+        public string TxHash { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.MyVault_activity"/> and sets the default values.
@@ -91,17 +91,17 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "amount", n => { Amount = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "amount", n => { Amount = n.GetStringValue(); } },
                 { "blockNumber", n => { BlockNumber = n.GetLongValue(); } },
                 { "decimals", n => { Decimals = n.GetIntValue(); } },
-                { "kind", n => { Kind = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "kind", n => { Kind = n.GetStringValue(); } },
                 { "logIndex", n => { LogIndex = n.GetLongValue(); } },
                 { "observedAt", n => { ObservedAt = n.GetDateTimeOffsetValue(); } },
                 { "points", n => { Points = n.GetLongValue(); } },
                 { "reorgedAt", n => { ReorgedAt = n.GetDateTimeOffsetValue(); } },
-                { "status", n => { Status = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "token", n => { Token = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "txHash", n => { TxHash = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "status", n => { Status = n.GetStringValue(); } },
+                { "token", n => { Token = n.GetStringValue(); } },
+                { "txHash", n => { TxHash = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -111,17 +111,17 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("amount", Amount);
+            writer.WriteStringValue("amount", Amount);
             writer.WriteLongValue("blockNumber", BlockNumber);
             writer.WriteIntValue("decimals", Decimals);
-            writer.WriteObjectValue<UntypedNode>("kind", Kind);
+            writer.WriteStringValue("kind", Kind);
             writer.WriteLongValue("logIndex", LogIndex);
             writer.WriteDateTimeOffsetValue("observedAt", ObservedAt);
             writer.WriteLongValue("points", Points);
             writer.WriteDateTimeOffsetValue("reorgedAt", ReorgedAt);
-            writer.WriteObjectValue<UntypedNode>("status", Status);
-            writer.WriteObjectValue<UntypedNode>("token", Token);
-            writer.WriteObjectValue<UntypedNode>("txHash", TxHash);
+            writer.WriteStringValue("status", Status);
+            writer.WriteStringValue("token", Token);
+            writer.WriteStringValue("txHash", TxHash);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

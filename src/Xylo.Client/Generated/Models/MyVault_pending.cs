@@ -17,10 +17,10 @@ namespace Xylo.Client.Models
         /// <summary>The amount property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Amount { get; set; }
+        public string? Amount { get; set; }
 #nullable restore
 #else
-        public UntypedNode Amount { get; set; }
+        public string Amount { get; set; }
 #endif
         /// <summary>The blockNumber property</summary>
         public long? BlockNumber { get; set; }
@@ -33,26 +33,26 @@ namespace Xylo.Client.Models
         /// <summary>The token property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Token { get; set; }
+        public string? Token { get; set; }
 #nullable restore
 #else
-        public UntypedNode Token { get; set; }
+        public string Token { get; set; }
 #endif
         /// <summary>The txHash property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? TxHash { get; set; }
+        public string? TxHash { get; set; }
 #nullable restore
 #else
-        public UntypedNode TxHash { get; set; }
+        public string TxHash { get; set; }
 #endif
         /// <summary>The wallet property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Wallet { get; set; }
+        public string? Wallet { get; set; }
 #nullable restore
 #else
-        public UntypedNode Wallet { get; set; }
+        public string Wallet { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.MyVault_pending"/> and sets the default values.
@@ -79,14 +79,14 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "amount", n => { Amount = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "amount", n => { Amount = n.GetStringValue(); } },
                 { "blockNumber", n => { BlockNumber = n.GetLongValue(); } },
                 { "decimals", n => { Decimals = n.GetIntValue(); } },
                 { "kind", n => { Kind = n.GetIntValue(); } },
                 { "logIndex", n => { LogIndex = n.GetLongValue(); } },
-                { "token", n => { Token = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "txHash", n => { TxHash = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "wallet", n => { Wallet = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "token", n => { Token = n.GetStringValue(); } },
+                { "txHash", n => { TxHash = n.GetStringValue(); } },
+                { "wallet", n => { Wallet = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -96,14 +96,14 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("amount", Amount);
+            writer.WriteStringValue("amount", Amount);
             writer.WriteLongValue("blockNumber", BlockNumber);
             writer.WriteIntValue("decimals", Decimals);
             writer.WriteIntValue("kind", Kind);
             writer.WriteLongValue("logIndex", LogIndex);
-            writer.WriteObjectValue<UntypedNode>("token", Token);
-            writer.WriteObjectValue<UntypedNode>("txHash", TxHash);
-            writer.WriteObjectValue<UntypedNode>("wallet", Wallet);
+            writer.WriteStringValue("token", Token);
+            writer.WriteStringValue("txHash", TxHash);
+            writer.WriteStringValue("wallet", Wallet);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

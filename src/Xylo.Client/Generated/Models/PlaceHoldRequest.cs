@@ -21,10 +21,10 @@ namespace Xylo.Client.Models
         /// <summary>The purpose property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Purpose { get; set; }
+        public string? Purpose { get; set; }
 #nullable restore
 #else
-        public UntypedNode Purpose { get; set; }
+        public string Purpose { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.PlaceHoldRequest"/> and sets the default values.
@@ -53,7 +53,7 @@ namespace Xylo.Client.Models
             {
                 { "amount", n => { Amount = n.GetLongValue(); } },
                 { "minutes", n => { Minutes = n.GetIntValue(); } },
-                { "purpose", n => { Purpose = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "purpose", n => { Purpose = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -65,7 +65,7 @@ namespace Xylo.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("amount", Amount);
             writer.WriteIntValue("minutes", Minutes);
-            writer.WriteObjectValue<UntypedNode>("purpose", Purpose);
+            writer.WriteStringValue("purpose", Purpose);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

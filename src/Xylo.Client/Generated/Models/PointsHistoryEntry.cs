@@ -21,10 +21,10 @@ namespace Xylo.Client.Models
         /// <summary>The by property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? By { get; set; }
+        public string? By { get; set; }
 #nullable restore
 #else
-        public UntypedNode By { get; set; }
+        public string By { get; set; }
 #endif
         /// <summary>The holdId property</summary>
         public Guid? HoldId { get; set; }
@@ -33,36 +33,36 @@ namespace Xylo.Client.Models
         /// <summary>The kind property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Kind { get; set; }
+        public string? Kind { get; set; }
 #nullable restore
 #else
-        public UntypedNode Kind { get; set; }
+        public string Kind { get; set; }
 #endif
         /// <summary>The lotId property</summary>
         public Guid? LotId { get; set; }
         /// <summary>The reason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Reason { get; set; }
+        public string? Reason { get; set; }
 #nullable restore
 #else
-        public UntypedNode Reason { get; set; }
+        public string Reason { get; set; }
 #endif
         /// <summary>The rule property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Rule { get; set; }
+        public string? Rule { get; set; }
 #nullable restore
 #else
-        public UntypedNode Rule { get; set; }
+        public string Rule { get; set; }
 #endif
         /// <summary>The source property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Source { get; set; }
+        public string? Source { get; set; }
 #nullable restore
 #else
-        public UntypedNode Source { get; set; }
+        public string Source { get; set; }
 #endif
         /// <summary>The userId property</summary>
         public Guid? UserId { get; set; }
@@ -95,14 +95,14 @@ namespace Xylo.Client.Models
             {
                 { "amount", n => { Amount = n.GetLongValue(); } },
                 { "at", n => { At = n.GetDateTimeOffsetValue(); } },
-                { "by", n => { By = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "by", n => { By = n.GetStringValue(); } },
                 { "holdId", n => { HoldId = n.GetGuidValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
-                { "kind", n => { Kind = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "kind", n => { Kind = n.GetStringValue(); } },
                 { "lotId", n => { LotId = n.GetGuidValue(); } },
-                { "reason", n => { Reason = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "rule", n => { Rule = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "source", n => { Source = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "reason", n => { Reason = n.GetStringValue(); } },
+                { "rule", n => { Rule = n.GetStringValue(); } },
+                { "source", n => { Source = n.GetStringValue(); } },
                 { "userId", n => { UserId = n.GetGuidValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
             };
@@ -116,14 +116,14 @@ namespace Xylo.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("amount", Amount);
             writer.WriteDateTimeOffsetValue("at", At);
-            writer.WriteObjectValue<UntypedNode>("by", By);
+            writer.WriteStringValue("by", By);
             writer.WriteGuidValue("holdId", HoldId);
             writer.WriteGuidValue("id", Id);
-            writer.WriteObjectValue<UntypedNode>("kind", Kind);
+            writer.WriteStringValue("kind", Kind);
             writer.WriteGuidValue("lotId", LotId);
-            writer.WriteObjectValue<UntypedNode>("reason", Reason);
-            writer.WriteObjectValue<UntypedNode>("rule", Rule);
-            writer.WriteObjectValue<UntypedNode>("source", Source);
+            writer.WriteStringValue("reason", Reason);
+            writer.WriteStringValue("rule", Rule);
+            writer.WriteStringValue("source", Source);
             writer.WriteGuidValue("userId", UserId);
             writer.WriteLongValue("version", Version);
             writer.WriteAdditionalData(AdditionalData);

@@ -19,26 +19,26 @@ namespace Xylo.Client.Models
         /// <summary>The kind property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Kind { get; set; }
+        public string? Kind { get; set; }
 #nullable restore
 #else
-        public UntypedNode Kind { get; set; }
+        public string Kind { get; set; }
 #endif
         /// <summary>The lifecycle property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Lifecycle { get; set; }
+        public string? Lifecycle { get; set; }
 #nullable restore
 #else
-        public UntypedNode Lifecycle { get; set; }
+        public string Lifecycle { get; set; }
 #endif
         /// <summary>The name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Name { get; set; }
+        public string? Name { get; set; }
 #nullable restore
 #else
-        public UntypedNode Name { get; set; }
+        public string Name { get; set; }
 #endif
         /// <summary>The shards property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -74,9 +74,9 @@ namespace Xylo.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "highWaterMark", n => { HighWaterMark = n.GetLongValue(); } },
-                { "kind", n => { Kind = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "lifecycle", n => { Lifecycle = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "name", n => { Name = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "kind", n => { Kind = n.GetStringValue(); } },
+                { "lifecycle", n => { Lifecycle = n.GetStringValue(); } },
+                { "name", n => { Name = n.GetStringValue(); } },
                 { "shards", n => { Shards = n.GetCollectionOfObjectValues<global::Xylo.Client.Models.ProjectionStatus_shards>(global::Xylo.Client.Models.ProjectionStatus_shards.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
@@ -88,9 +88,9 @@ namespace Xylo.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("highWaterMark", HighWaterMark);
-            writer.WriteObjectValue<UntypedNode>("kind", Kind);
-            writer.WriteObjectValue<UntypedNode>("lifecycle", Lifecycle);
-            writer.WriteObjectValue<UntypedNode>("name", Name);
+            writer.WriteStringValue("kind", Kind);
+            writer.WriteStringValue("lifecycle", Lifecycle);
+            writer.WriteStringValue("name", Name);
             writer.WriteCollectionOfObjectValues<global::Xylo.Client.Models.ProjectionStatus_shards>("shards", Shards);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -25,18 +25,18 @@ namespace Xylo.Client.Models
         /// <summary>The shard property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Shard { get; set; }
+        public string? Shard { get; set; }
 #nullable restore
 #else
-        public UntypedNode Shard { get; set; }
+        public string Shard { get; set; }
 #endif
         /// <summary>The state property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? State { get; set; }
+        public string? State { get; set; }
 #nullable restore
 #else
-        public UntypedNode State { get; set; }
+        public string State { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.ProjectionStatus_shards"/> and sets the default values.
@@ -67,8 +67,8 @@ namespace Xylo.Client.Models
                 { "lagSeconds", n => { LagSeconds = n.GetDoubleValue(); } },
                 { "lastUpdated", n => { LastUpdated = n.GetDateTimeOffsetValue(); } },
                 { "sequence", n => { Sequence = n.GetLongValue(); } },
-                { "shard", n => { Shard = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "state", n => { State = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "shard", n => { Shard = n.GetStringValue(); } },
+                { "state", n => { State = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -82,8 +82,8 @@ namespace Xylo.Client.Models
             writer.WriteDoubleValue("lagSeconds", LagSeconds);
             writer.WriteDateTimeOffsetValue("lastUpdated", LastUpdated);
             writer.WriteLongValue("sequence", Sequence);
-            writer.WriteObjectValue<UntypedNode>("shard", Shard);
-            writer.WriteObjectValue<UntypedNode>("state", State);
+            writer.WriteStringValue("shard", Shard);
+            writer.WriteStringValue("state", State);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -19,10 +19,10 @@ namespace Xylo.Client.Models
         /// <summary>The error property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Error { get; set; }
+        public string? Error { get; set; }
 #nullable restore
 #else
-        public UntypedNode Error { get; set; }
+        public string Error { get; set; }
 #endif
         /// <summary>The etaSeconds property</summary>
         public double? EtaSeconds { get; set; }
@@ -39,10 +39,10 @@ namespace Xylo.Client.Models
         /// <summary>The projection property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Projection { get; set; }
+        public string? Projection { get; set; }
 #nullable restore
 #else
-        public UntypedNode Projection { get; set; }
+        public string Projection { get; set; }
 #endif
         /// <summary>The requestedAt property</summary>
         public DateTimeOffset? RequestedAt { get; set; }
@@ -51,10 +51,10 @@ namespace Xylo.Client.Models
         /// <summary>The status property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Status { get; set; }
+        public string? Status { get; set; }
 #nullable restore
 #else
-        public UntypedNode Status { get; set; }
+        public string Status { get; set; }
 #endif
         /// <summary>The totalEvents property</summary>
         public long? TotalEvents { get; set; }
@@ -84,17 +84,17 @@ namespace Xylo.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "durationSeconds", n => { DurationSeconds = n.GetDoubleValue(); } },
-                { "error", n => { Error = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "error", n => { Error = n.GetStringValue(); } },
                 { "etaSeconds", n => { EtaSeconds = n.GetDoubleValue(); } },
                 { "eventsPerSecond", n => { EventsPerSecond = n.GetDoubleValue(); } },
                 { "finishedAt", n => { FinishedAt = n.GetDateTimeOffsetValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "percent", n => { Percent = n.GetDoubleValue(); } },
                 { "processedEvents", n => { ProcessedEvents = n.GetLongValue(); } },
-                { "projection", n => { Projection = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "projection", n => { Projection = n.GetStringValue(); } },
                 { "requestedAt", n => { RequestedAt = n.GetDateTimeOffsetValue(); } },
                 { "startedAt", n => { StartedAt = n.GetDateTimeOffsetValue(); } },
-                { "status", n => { Status = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "status", n => { Status = n.GetStringValue(); } },
                 { "totalEvents", n => { TotalEvents = n.GetLongValue(); } },
             };
         }
@@ -106,17 +106,17 @@ namespace Xylo.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDoubleValue("durationSeconds", DurationSeconds);
-            writer.WriteObjectValue<UntypedNode>("error", Error);
+            writer.WriteStringValue("error", Error);
             writer.WriteDoubleValue("etaSeconds", EtaSeconds);
             writer.WriteDoubleValue("eventsPerSecond", EventsPerSecond);
             writer.WriteDateTimeOffsetValue("finishedAt", FinishedAt);
             writer.WriteGuidValue("id", Id);
             writer.WriteDoubleValue("percent", Percent);
             writer.WriteLongValue("processedEvents", ProcessedEvents);
-            writer.WriteObjectValue<UntypedNode>("projection", Projection);
+            writer.WriteStringValue("projection", Projection);
             writer.WriteDateTimeOffsetValue("requestedAt", RequestedAt);
             writer.WriteDateTimeOffsetValue("startedAt", StartedAt);
-            writer.WriteObjectValue<UntypedNode>("status", Status);
+            writer.WriteStringValue("status", Status);
             writer.WriteLongValue("totalEvents", TotalEvents);
             writer.WriteAdditionalData(AdditionalData);
         }

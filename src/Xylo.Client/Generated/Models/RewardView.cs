@@ -27,28 +27,28 @@ namespace Xylo.Client.Models
         /// <summary>The description property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Description { get; set; }
+        public string? Description { get; set; }
 #nullable restore
 #else
-        public UntypedNode Description { get; set; }
+        public string Description { get; set; }
 #endif
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
         /// <summary>The metadataUri property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? MetadataUri { get; set; }
+        public string? MetadataUri { get; set; }
 #nullable restore
 #else
-        public UntypedNode MetadataUri { get; set; }
+        public string MetadataUri { get; set; }
 #endif
         /// <summary>The name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Name { get; set; }
+        public string? Name { get; set; }
 #nullable restore
 #else
-        public UntypedNode Name { get; set; }
+        public string Name { get; set; }
 #endif
         /// <summary>The remaining property</summary>
         public int? Remaining { get; set; }
@@ -86,10 +86,10 @@ namespace Xylo.Client.Models
                 { "claimed", n => { Claimed = n.GetIntValue(); } },
                 { "cost", n => { Cost = n.GetLongValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
-                { "description", n => { Description = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "description", n => { Description = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
-                { "metadataUri", n => { MetadataUri = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "name", n => { Name = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "metadataUri", n => { MetadataUri = n.GetStringValue(); } },
+                { "name", n => { Name = n.GetStringValue(); } },
                 { "remaining", n => { Remaining = n.GetIntValue(); } },
                 { "retired", n => { Retired = n.GetBoolValue(); } },
                 { "supply", n => { Supply = n.GetIntValue(); } },
@@ -107,10 +107,10 @@ namespace Xylo.Client.Models
             writer.WriteIntValue("claimed", Claimed);
             writer.WriteLongValue("cost", Cost);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
-            writer.WriteObjectValue<UntypedNode>("description", Description);
+            writer.WriteStringValue("description", Description);
             writer.WriteGuidValue("id", Id);
-            writer.WriteObjectValue<UntypedNode>("metadataUri", MetadataUri);
-            writer.WriteObjectValue<UntypedNode>("name", Name);
+            writer.WriteStringValue("metadataUri", MetadataUri);
+            writer.WriteStringValue("name", Name);
             writer.WriteIntValue("remaining", Remaining);
             writer.WriteBoolValue("retired", Retired);
             writer.WriteIntValue("supply", Supply);

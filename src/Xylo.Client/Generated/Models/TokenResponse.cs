@@ -15,10 +15,10 @@ namespace Xylo.Client.Models
         /// <summary>The accessToken property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? AccessToken { get; set; }
+        public string? AccessToken { get; set; }
 #nullable restore
 #else
-        public UntypedNode AccessToken { get; set; }
+        public string AccessToken { get; set; }
 #endif
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -27,20 +27,20 @@ namespace Xylo.Client.Models
         /// <summary>The refreshToken property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? RefreshToken { get; set; }
+        public string? RefreshToken { get; set; }
 #nullable restore
 #else
-        public UntypedNode RefreshToken { get; set; }
+        public string RefreshToken { get; set; }
 #endif
         /// <summary>The refreshTokenExpiresAt property</summary>
         public DateTimeOffset? RefreshTokenExpiresAt { get; set; }
         /// <summary>The tokenType property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? TokenType { get; set; }
+        public string? TokenType { get; set; }
 #nullable restore
 #else
-        public UntypedNode TokenType { get; set; }
+        public string TokenType { get; set; }
 #endif
         /// <summary>The user property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -75,11 +75,11 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "accessToken", n => { AccessToken = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "accessToken", n => { AccessToken = n.GetStringValue(); } },
                 { "expiresIn", n => { ExpiresIn = n.GetIntValue(); } },
-                { "refreshToken", n => { RefreshToken = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "refreshToken", n => { RefreshToken = n.GetStringValue(); } },
                 { "refreshTokenExpiresAt", n => { RefreshTokenExpiresAt = n.GetDateTimeOffsetValue(); } },
-                { "tokenType", n => { TokenType = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "tokenType", n => { TokenType = n.GetStringValue(); } },
                 { "user", n => { User = n.GetObjectValue<global::Xylo.Client.Models.TokenResponse_user>(global::Xylo.Client.Models.TokenResponse_user.CreateFromDiscriminatorValue); } },
             };
         }
@@ -90,11 +90,11 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("accessToken", AccessToken);
+            writer.WriteStringValue("accessToken", AccessToken);
             writer.WriteIntValue("expiresIn", ExpiresIn);
-            writer.WriteObjectValue<UntypedNode>("refreshToken", RefreshToken);
+            writer.WriteStringValue("refreshToken", RefreshToken);
             writer.WriteDateTimeOffsetValue("refreshTokenExpiresAt", RefreshTokenExpiresAt);
-            writer.WriteObjectValue<UntypedNode>("tokenType", TokenType);
+            writer.WriteStringValue("tokenType", TokenType);
             writer.WriteObjectValue<global::Xylo.Client.Models.TokenResponse_user>("user", User);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -27,46 +27,46 @@ namespace Xylo.Client.Models
         /// <summary>The handle property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Handle { get; set; }
+        public string? Handle { get; set; }
 #nullable restore
 #else
-        public UntypedNode Handle { get; set; }
+        public string Handle { get; set; }
 #endif
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
         /// <summary>The roles property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Roles { get; set; }
+        public List<string>? Roles { get; set; }
 #nullable restore
 #else
-        public UntypedNode Roles { get; set; }
+        public List<string> Roles { get; set; }
 #endif
         /// <summary>The suspended property</summary>
         public bool? Suspended { get; set; }
         /// <summary>The wallet property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Wallet { get; set; }
+        public string? Wallet { get; set; }
 #nullable restore
 #else
-        public UntypedNode Wallet { get; set; }
+        public string Wallet { get; set; }
 #endif
         /// <summary>The xUserId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? XUserId { get; set; }
+        public string? XUserId { get; set; }
 #nullable restore
 #else
-        public UntypedNode XUserId { get; set; }
+        public string XUserId { get; set; }
 #endif
         /// <summary>The xUsername property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? XUsername { get; set; }
+        public string? XUsername { get; set; }
 #nullable restore
 #else
-        public UntypedNode XUsername { get; set; }
+        public string XUsername { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.UserProfile"/> and sets the default values.
@@ -95,13 +95,13 @@ namespace Xylo.Client.Models
             {
                 { "channel", n => { Channel = n.GetObjectValue<global::Xylo.Client.Models.UserProfile_channel>(global::Xylo.Client.Models.UserProfile_channel.CreateFromDiscriminatorValue); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
-                { "handle", n => { Handle = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "handle", n => { Handle = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
-                { "roles", n => { Roles = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "roles", n => { Roles = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "suspended", n => { Suspended = n.GetBoolValue(); } },
-                { "wallet", n => { Wallet = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "xUserId", n => { XUserId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "xUsername", n => { XUsername = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "wallet", n => { Wallet = n.GetStringValue(); } },
+                { "xUserId", n => { XUserId = n.GetStringValue(); } },
+                { "xUsername", n => { XUsername = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -113,13 +113,13 @@ namespace Xylo.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteObjectValue<global::Xylo.Client.Models.UserProfile_channel>("channel", Channel);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
-            writer.WriteObjectValue<UntypedNode>("handle", Handle);
+            writer.WriteStringValue("handle", Handle);
             writer.WriteGuidValue("id", Id);
-            writer.WriteObjectValue<UntypedNode>("roles", Roles);
+            writer.WriteCollectionOfPrimitiveValues<string>("roles", Roles);
             writer.WriteBoolValue("suspended", Suspended);
-            writer.WriteObjectValue<UntypedNode>("wallet", Wallet);
-            writer.WriteObjectValue<UntypedNode>("xUserId", XUserId);
-            writer.WriteObjectValue<UntypedNode>("xUsername", XUsername);
+            writer.WriteStringValue("wallet", Wallet);
+            writer.WriteStringValue("xUserId", XUserId);
+            writer.WriteStringValue("xUsername", XUsername);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

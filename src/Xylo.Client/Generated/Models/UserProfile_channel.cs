@@ -17,20 +17,20 @@ namespace Xylo.Client.Models
         /// <summary>The channelId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? ChannelId { get; set; }
+        public string? ChannelId { get; set; }
 #nullable restore
 #else
-        public UntypedNode ChannelId { get; set; }
+        public string ChannelId { get; set; }
 #endif
         /// <summary>The subscribers property</summary>
         public long? Subscribers { get; set; }
         /// <summary>The title property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Title { get; set; }
+        public string? Title { get; set; }
 #nullable restore
 #else
-        public UntypedNode Title { get; set; }
+        public string Title { get; set; }
 #endif
         /// <summary>The verifiedAt property</summary>
         public DateTimeOffset? VerifiedAt { get; set; }
@@ -59,9 +59,9 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "channelId", n => { ChannelId = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "channelId", n => { ChannelId = n.GetStringValue(); } },
                 { "subscribers", n => { Subscribers = n.GetLongValue(); } },
-                { "title", n => { Title = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "title", n => { Title = n.GetStringValue(); } },
                 { "verifiedAt", n => { VerifiedAt = n.GetDateTimeOffsetValue(); } },
             };
         }
@@ -72,9 +72,9 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("channelId", ChannelId);
+            writer.WriteStringValue("channelId", ChannelId);
             writer.WriteLongValue("subscribers", Subscribers);
-            writer.WriteObjectValue<UntypedNode>("title", Title);
+            writer.WriteStringValue("title", Title);
             writer.WriteDateTimeOffsetValue("verifiedAt", VerifiedAt);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -25,18 +25,18 @@ namespace Xylo.Client.Models
         /// <summary>The newHash property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? NewHash { get; set; }
+        public string? NewHash { get; set; }
 #nullable restore
 #else
-        public UntypedNode NewHash { get; set; }
+        public string NewHash { get; set; }
 #endif
         /// <summary>The oldHash property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? OldHash { get; set; }
+        public string? OldHash { get; set; }
 #nullable restore
 #else
-        public UntypedNode OldHash { get; set; }
+        public string OldHash { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.VaultReorgSeen"/> and sets the default values.
@@ -67,8 +67,8 @@ namespace Xylo.Client.Models
                 { "forkBlock", n => { ForkBlock = n.GetLongValue(); } },
                 { "fromBlock", n => { FromBlock = n.GetLongValue(); } },
                 { "logsReversed", n => { LogsReversed = n.GetIntValue(); } },
-                { "newHash", n => { NewHash = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "oldHash", n => { OldHash = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "newHash", n => { NewHash = n.GetStringValue(); } },
+                { "oldHash", n => { OldHash = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -82,8 +82,8 @@ namespace Xylo.Client.Models
             writer.WriteLongValue("forkBlock", ForkBlock);
             writer.WriteLongValue("fromBlock", FromBlock);
             writer.WriteIntValue("logsReversed", LogsReversed);
-            writer.WriteObjectValue<UntypedNode>("newHash", NewHash);
-            writer.WriteObjectValue<UntypedNode>("oldHash", OldHash);
+            writer.WriteStringValue("newHash", NewHash);
+            writer.WriteStringValue("oldHash", OldHash);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

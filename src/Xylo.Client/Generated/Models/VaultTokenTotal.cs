@@ -17,40 +17,40 @@ namespace Xylo.Client.Models
         /// <summary>The balance property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Balance { get; set; }
+        public string? Balance { get; set; }
 #nullable restore
 #else
-        public UntypedNode Balance { get; set; }
+        public string Balance { get; set; }
 #endif
         /// <summary>The decimals property</summary>
         public int? Decimals { get; set; }
         /// <summary>The deposited property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Deposited { get; set; }
+        public string? Deposited { get; set; }
 #nullable restore
 #else
-        public UntypedNode Deposited { get; set; }
+        public string Deposited { get; set; }
 #endif
         /// <summary>The deposits property</summary>
         public long? Deposits { get; set; }
         /// <summary>The token property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Token { get; set; }
+        public string? Token { get; set; }
 #nullable restore
 #else
-        public UntypedNode Token { get; set; }
+        public string Token { get; set; }
 #endif
         /// <summary>The withdrawals property</summary>
         public long? Withdrawals { get; set; }
         /// <summary>The withdrawn property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Withdrawn { get; set; }
+        public string? Withdrawn { get; set; }
 #nullable restore
 #else
-        public UntypedNode Withdrawn { get; set; }
+        public string Withdrawn { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.VaultTokenTotal"/> and sets the default values.
@@ -77,13 +77,13 @@ namespace Xylo.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "balance", n => { Balance = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "balance", n => { Balance = n.GetStringValue(); } },
                 { "decimals", n => { Decimals = n.GetIntValue(); } },
-                { "deposited", n => { Deposited = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "deposited", n => { Deposited = n.GetStringValue(); } },
                 { "deposits", n => { Deposits = n.GetLongValue(); } },
-                { "token", n => { Token = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "token", n => { Token = n.GetStringValue(); } },
                 { "withdrawals", n => { Withdrawals = n.GetLongValue(); } },
-                { "withdrawn", n => { Withdrawn = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "withdrawn", n => { Withdrawn = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -93,13 +93,13 @@ namespace Xylo.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<UntypedNode>("balance", Balance);
+            writer.WriteStringValue("balance", Balance);
             writer.WriteIntValue("decimals", Decimals);
-            writer.WriteObjectValue<UntypedNode>("deposited", Deposited);
+            writer.WriteStringValue("deposited", Deposited);
             writer.WriteLongValue("deposits", Deposits);
-            writer.WriteObjectValue<UntypedNode>("token", Token);
+            writer.WriteStringValue("token", Token);
             writer.WriteLongValue("withdrawals", Withdrawals);
-            writer.WriteObjectValue<UntypedNode>("withdrawn", Withdrawn);
+            writer.WriteStringValue("withdrawn", Withdrawn);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -19,28 +19,28 @@ namespace Xylo.Client.Models
         /// <summary>The domain property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Domain { get; set; }
+        public string? Domain { get; set; }
 #nullable restore
 #else
-        public UntypedNode Domain { get; set; }
+        public string Domain { get; set; }
 #endif
         /// <summary>The expiresAt property</summary>
         public DateTimeOffset? ExpiresAt { get; set; }
         /// <summary>The nonce property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Nonce { get; set; }
+        public string? Nonce { get; set; }
 #nullable restore
 #else
-        public UntypedNode Nonce { get; set; }
+        public string Nonce { get; set; }
 #endif
         /// <summary>The uri property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Uri { get; set; }
+        public string? Uri { get; set; }
 #nullable restore
 #else
-        public UntypedNode Uri { get; set; }
+        public string Uri { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.WalletNonceResponse"/> and sets the default values.
@@ -68,10 +68,10 @@ namespace Xylo.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "chainId", n => { ChainId = n.GetLongValue(); } },
-                { "domain", n => { Domain = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "domain", n => { Domain = n.GetStringValue(); } },
                 { "expiresAt", n => { ExpiresAt = n.GetDateTimeOffsetValue(); } },
-                { "nonce", n => { Nonce = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "uri", n => { Uri = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "nonce", n => { Nonce = n.GetStringValue(); } },
+                { "uri", n => { Uri = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -82,10 +82,10 @@ namespace Xylo.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("chainId", ChainId);
-            writer.WriteObjectValue<UntypedNode>("domain", Domain);
+            writer.WriteStringValue("domain", Domain);
             writer.WriteDateTimeOffsetValue("expiresAt", ExpiresAt);
-            writer.WriteObjectValue<UntypedNode>("nonce", Nonce);
-            writer.WriteObjectValue<UntypedNode>("uri", Uri);
+            writer.WriteStringValue("nonce", Nonce);
+            writer.WriteStringValue("uri", Uri);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

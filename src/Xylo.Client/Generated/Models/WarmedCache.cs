@@ -19,10 +19,10 @@ namespace Xylo.Client.Models
         /// <summary>The key property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Key { get; set; }
+        public string? Key { get; set; }
 #nullable restore
 #else
-        public UntypedNode Key { get; set; }
+        public string Key { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Xylo.Client.Models.WarmedCache"/> and sets the default values.
@@ -50,7 +50,7 @@ namespace Xylo.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "entries", n => { Entries = n.GetLongValue(); } },
-                { "key", n => { Key = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "key", n => { Key = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -61,7 +61,7 @@ namespace Xylo.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("entries", Entries);
-            writer.WriteObjectValue<UntypedNode>("key", Key);
+            writer.WriteStringValue("key", Key);
             writer.WriteAdditionalData(AdditionalData);
         }
     }
