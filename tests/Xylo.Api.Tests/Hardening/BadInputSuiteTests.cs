@@ -136,8 +136,8 @@ public sealed class BadInputSuiteTests(PointsFixture fixture)
 
     private static IEnumerable<string> TypedQueryParameters(JsonElement document, JsonElement operation) =>
         operation.TryGetProperty("parameters", out var parameters)
-            ? parameters.EnumerateArray()
-                .Where(p => p.GetProperty("in").GetString() == "query" && p.TryGetProperty("schema", out _))
+            ? parameters.EnumerateArray().Select(p => Resolve(document, p))
+                .Where(p => p.TryGetProperty("in", out var place) && place.GetString() == "query" && p.TryGetProperty("schema", out _))
                 .Where(p => Types(document, p.GetProperty("schema")).Any(t => t is "integer" or "number" or "boolean") ||
                             (Resolve(document, p.GetProperty("schema")).TryGetProperty("format", out var format) && format.GetString() is "uuid" or "date-time"))
                 .Select(p => p.GetProperty("name").GetString()!)
