@@ -42,6 +42,7 @@ public sealed class ApiHostProcess : IAsyncDisposable
         start.Environment["JWT_SECRET"] = "xylo-tests-signing-key-0123456789abcdef";
         start.Environment["RateLimiting__PermitLimit"] = "100000";
         start.Environment["Logs__Console"] = "false";
+        start.Environment["Vault__Enabled"] = "false"; // one vault indexer per database: the vault tests' (XyloHost)
         start.Environment["Logs__Directory"] = XyloHost.NewLogDirectory();
         foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
 

@@ -52,6 +52,7 @@ public sealed class VaultFixture : IAsyncLifetime
             ["Chain:DeploymentBlock"] = Deployment.DeploymentBlock.ToString(CultureInfo.InvariantCulture),
             ["Archive:Enabled"] = "false",
             ["Mints:Enabled"] = "false",
+            ["Vault:Enabled"] = "true",
             ["Vault:ConfirmationDepth"] = "0",
             ["Vault:PollIntervalMilliseconds"] = "100",
             ["Vault:BigDepositUnits"] = "3",

@@ -27,6 +27,10 @@ public static class XyloHost
             ["Logs:Console"] = "false",
             // Tests watch readiness change at once; the cache itself has its own test.
             ["Health:ReadinessCacheSeconds"] = "0",
+            // One vault indexer per database (its lease and cursor are the database's): the vault tests' hosts, against
+            // their own chain, turn it on; any other host with a vault contract on another chain would index into the same
+            // cursor and take the lease from them.
+            ["Vault:Enabled"] = "false",
         };
         // The API's handlers and endpoints run the committed generated code, as in Production; only this assembly's probe
         // endpoints and handlers, which Static would not look for, are compiled at run time.
