@@ -4,7 +4,6 @@ using Npgsql;
 using NpgsqlTypes;
 using Prometheus;
 using Xylo.Api.Operations.Configuration;
-using Xylo.Api.Operations.Errors;
 
 namespace Xylo.Api.Hosting;
 
@@ -103,9 +102,9 @@ public sealed partial class ReadReplica : BackgroundService
                 Reads.WithLabels(read, "replica").Inc();
                 return result;
             }
-            catch (Exception ex) when (!cancellation.IsCancellationRequested && DatabaseUnavailableExceptionHandler.Transient(ex) is { } failure)
+            catch (Exception ex) when (!cancellation.IsCancellationRequested && ServerFailure(ex) is { } failure)
             {
-                MarkDown($"failed under a read: {failure.Message}");
+                MarkDown($"unreachable (failed under a read: {failure.Message})");
             }
         }
 
@@ -218,6 +217,21 @@ public sealed partial class ReadReplica : BackgroundService
         Publish(lag <= MaxLag.TotalSeconds
             ? new ReplicaState(true, lag, true, $"{lag:0.000} s behind (bound {MaxLag.TotalSeconds:0.#} s): stale-tolerant reads served here", now)
             : new ReplicaState(true, lag, false, $"{lag:0.0} s behind, over the {MaxLag.TotalSeconds:0.#} s bound: reads go to the primary", now));
+    }
+
+    /// <summary>
+    /// Any failure of PostgreSQL under a replica read (down, restarting, a query cancelled by a recovery conflict, a connection
+    /// the replica's shutdown closed): the read runs again on the primary, where a real fault of the query shows as it would have.
+    /// </summary>
+    private static NpgsqlException? ServerFailure(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is NpgsqlException npgsql) return npgsql;
+            if (current is AggregateException aggregate) return aggregate.InnerExceptions.Select(ServerFailure).FirstOrDefault(e => e is not null);
+        }
+
+        return null;
     }
 
     private void MarkDown(string reason) => Publish(_state with { Reachable = false, Usable = false, Description = reason });
