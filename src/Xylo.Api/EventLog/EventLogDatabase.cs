@@ -14,9 +14,14 @@ public sealed class EventLogDatabase(NpgsqlDataSource source, string schema)
         "e.seq_id, e.id, e.stream_id, s.type, e.version, e.type, e.mt_dotnet_type, e.data::text, e.timestamp, " +
         "e.tenant_id, e.correlation_id, e.causation_id, e.headers::text, e.user_name, e.is_archived";
 
+    internal string Schema { get; } = schema;
+
     internal string Events { get; } = $"{schema}.mt_events";
 
     internal string Streams { get; } = $"{schema}.mt_streams";
+
+    /// <summary>The same reads on another server of the same database (the read replica).</summary>
+    public EventLogDatabase On(NpgsqlDataSource other) => ReferenceEquals(other, source) ? this : new EventLogDatabase(other, Schema);
 
     /// <summary>Events with <c>after &lt; seq_id &lt;= upTo</c>, in sequence order, at most <paramref name="limit"/>.</summary>
     public async Task<List<StoredEvent>> ReadAsync(long after, long upTo, int limit, CancellationToken cancellation)

@@ -25,11 +25,21 @@ public sealed class DatabaseOptions
     public int CommandTimeoutSeconds { get; set; } = 30;
 
     public string ApplicationName { get; set; } = "xylo-api";
+
+    /// <summary>The read replica (<c>DATABASE_REPLICA_URL</c>) serves reads while at most this far behind the primary.</summary>
+    public double ReplicaMaxLagSeconds { get; set; } = 5;
+
+    /// <summary>How often the replica's lag is measured; a measurement older than two of these sends reads to the primary.</summary>
+    public int ReplicaPollMilliseconds { get; set; } = 1000;
+
+    /// <summary>Connect timeout to the replica (unless its URL sets one): a replica host that is gone costs a read this long once.</summary>
+    public int ReplicaConnectTimeoutSeconds { get; set; } = 2;
 }
 
 /// <summary>
 /// The one place that builds an <see cref="NpgsqlDataSource"/>: the API's (Marten, Wolverine, health, audit, archive)
-/// from the secret <see cref="XyloSecrets.DatabaseUrl"/>, and the recovery commands' for the database they restore into.
+/// from the secret <see cref="XyloSecrets.DatabaseUrl"/>, the read replica's (<see cref="ReadReplica"/>, from
+/// <see cref="XyloSecrets.DatabaseReplicaUrl"/>), and the recovery commands' for the database they restore into.
 /// </summary>
 public static class XyloDatabase
 {
@@ -38,9 +48,10 @@ public static class XyloDatabase
     /// per checkout and threw away the prepared plans. Nothing here leaves session state behind: transaction locks are
     /// transaction-scoped, and the session-level locks of the daemon and Wolverine live on connections they hold and release.
     /// </summary>
-    public static NpgsqlDataSource Create(string databaseUrl, DatabaseOptions options)
+    public static NpgsqlDataSource Create(string databaseUrl, DatabaseOptions options, string? applicationName = null, int? connectTimeoutSeconds = null)
     {
-        var connection = new NpgsqlConnectionStringBuilder(ConnectionUrls.ToNpgsql(databaseUrl))
+        var given = new NpgsqlConnectionStringBuilder(ConnectionUrls.ToNpgsql(databaseUrl));
+        var connection = new NpgsqlConnectionStringBuilder(given.ConnectionString)
         {
             MaxPoolSize = options.MaxPoolSize,
             MinPoolSize = options.MinPoolSize,
@@ -49,7 +60,8 @@ public static class XyloDatabase
             NoResetOnClose = true,
             CommandTimeout = options.CommandTimeoutSeconds,
         };
-        connection.ApplicationName ??= options.ApplicationName;
+        connection.ApplicationName ??= applicationName ?? options.ApplicationName;
+        if (connectTimeoutSeconds is { } timeout && !given.ConnectionString.Contains("Timeout=", StringComparison.OrdinalIgnoreCase)) connection.Timeout = timeout;
         return new NpgsqlDataSourceBuilder(connection.ConnectionString).UseLoggerFactory(CheckoutCounter.Factory).Build();
     }
 
@@ -59,6 +71,9 @@ public static class XyloDatabase
         services.AddSingleton(sp => Create(
             sp.GetRequiredService<IOptions<XyloSecrets>>().Value.DatabaseUrlOrThrow(),
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+        // The second, read-only pool (DATABASE_REPLICA_URL) and its lag monitor: the reads that tolerate staleness ask it.
+        services.AddSingleton<ReadReplica>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReadReplica>());
         return services;
     }
 }

@@ -70,6 +70,32 @@ public sealed class EnvironmentSecretsTests
         Validate(environment, new() { ["JWT_SECRET"] = "xylo-development-jwt-secret-not-for-production-use-0123456789", ["PRIVATE_KEY"] = "" })
             .Succeeded.ShouldBeTrue();
 
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Testing")]
+    public void The_replica_address_is_optional_but_must_be_a_postgres_address_other_than_the_primary(string environment)
+    {
+        Validate(environment, new() { ["DATABASE_REPLICA_URL"] = "postgres://xylo:real-password@db-replica:5432/xylo" }).Succeeded.ShouldBeTrue();
+        Validate(environment, new() { ["DATABASE_REPLICA_URL"] = "" }).Succeeded.ShouldBeTrue();
+
+        var malformed = Validate(environment, new() { ["DATABASE_REPLICA_URL"] = "postgres://db-replica:port/xylo" });
+        malformed.Failed.ShouldBeTrue();
+        malformed.FailureMessage.ShouldContain("DATABASE_REPLICA_URL must be a postgres://");
+
+        var primary = Validate(environment, new() { ["DATABASE_REPLICA_URL"] = Real["DATABASE_URL"] });
+        primary.Failed.ShouldBeTrue();
+        primary.FailureMessage.ShouldContain("DATABASE_REPLICA_URL is the same address as DATABASE_URL");
+    }
+
+    [Fact]
+    public void The_replica_password_is_kept_out_of_the_logs()
+    {
+        var secrets = XyloSecrets.From(new ConfigurationBuilder().AddInMemoryCollection(
+            new Dictionary<string, string?>(Real) { ["DATABASE_REPLICA_URL"] = "postgres://reader:replica-p%40ss@db-replica:5432/xylo" }).Build());
+
+        secrets.SensitiveStrings().ShouldContain("replica-p@ss");
+    }
+
     [Fact]
     public void Each_slack_channel_has_its_own_webhook_and_the_single_one_is_the_fallback()
     {

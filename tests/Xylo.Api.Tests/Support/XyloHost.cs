@@ -16,6 +16,9 @@ public static class XyloHost
         var merged = new Dictionary<string, string?>
         {
             ["DATABASE_URL"] = TestStack.DatabaseUrl,
+            // Reads from the test stack's replica only where a test asks for them (ReadReplicaTests): stale reads would make
+            // every write-then-read test wait.
+            ["DATABASE_REPLICA_URL"] = "",
             ["REDIS_URL"] = TestStack.RedisUrl,
             ["JWT_SECRET"] = "xylo-tests-signing-key-0123456789abcdef",
             ["RateLimiting:PermitLimit"] = "100000",

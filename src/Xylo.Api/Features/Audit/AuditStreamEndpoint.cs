@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 using Xylo.Api.EventLog;
 using Xylo.Api.Features.Auth;
+using Xylo.Api.Hosting;
 using Xylo.Api.Operations.RateLimiting;
 using Xylo.Api.Operations.Errors;
 
@@ -14,10 +15,9 @@ public static class AuditStreamEndpoint
 {
     /// <summary>A stream's whole history, oldest first, with every event's metadata.</summary>
     [WolverineGet("/audit/streams/{id}"), Authorize(Policy = Policies.Auditor), EnableRateLimiting(RateLimitingSetup.AuditReads)]
-    public static async Task<IResult> Get(Guid id, AuditedAggregates aggregates, EventLogDatabase log, CancellationToken cancellation)
+    public static async Task<IResult> Get(Guid id, AuditedAggregates aggregates, EventLogDatabase log, ReadReplica replica, CancellationToken cancellation)
     {
-        var events = new List<AuditEvent>();
-        await foreach (var e in log.QueryAsync(new EventLogFilter(id, null, null, null, null, 0, null), cancellation)) events.Add(AuditEvent.From(e));
+        var events = await AuditEventsEndpoint.ReadAsync(replica, log, new EventLogFilter(id, null, null, null, null, 0, null), cancellation);
         return events.Count == 0
             ? Problems.NotFound($"no stream {id} in the event log")
             : Results.Ok(new AuditStream(id, events[0].StreamType, events.Max(e => e.Version), events));

@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 using Xylo.Api.Features.Auth;
+using Xylo.Api.Hosting;
 using Xylo.Api.Operations.RateLimiting;
 using Xylo.Api.Operations.Errors;
 
@@ -20,7 +21,7 @@ public static class AuditStreamStateEndpoint
     /// </summary>
     [WolverineGet("/audit/streams/{id}/state"), Authorize(Policy = Policies.Auditor), EnableRateLimiting(RateLimitingSetup.AuditReads)]
     public static async Task<IResult> Get(Guid id, string? at, string? version, string? aggregate, AuditedAggregates aggregates,
-        IQuerySession session, CancellationToken cancellation)
+        ReadReplica replica, CancellationToken cancellation)
     {
         if (aggregate is not null && !aggregates.Knows(aggregate))
             return Problems.Invalid("aggregate", $"must be one of: {string.Join(", ", aggregates.StreamTypes.Order())}");
@@ -40,6 +41,13 @@ public static class AuditStreamStateEndpoint
             upTo = v;
         }
 
+        return await replica.QueryAsync(AuditEventsEndpoint.Read, session => StateAsync(session, id, at, version, aggregate, upTo, moment, aggregates, cancellation),
+            cancellation);
+    }
+
+    private static async Task<IResult> StateAsync(IQuerySession session, Guid id, string? at, string? version, string? aggregate, long? upTo,
+        DateTimeOffset? moment, AuditedAggregates aggregates, CancellationToken cancellation)
+    {
         var stream = await session.Events.FetchStreamStateAsync(id, cancellation);
         if (stream is null) return Problems.NotFound($"no stream {id} in the event log");
         if (upTo > stream.Version) return Problems.NotFound($"stream {id} has no version {version} (it is at {stream.Version})");

@@ -1,5 +1,6 @@
 using Marten;
 using StackExchange.Redis;
+using Xylo.Api.Hosting;
 using Xylo.Api.Operations.Caching;
 using Xylo.Projections.Points;
 
@@ -12,10 +13,14 @@ public sealed record LeaderboardSnapshot(IReadOnlyList<LeaderboardRow> Top, Lead
 /// <summary>
 /// The leaderboard projection mirrored into Redis sorted sets (one per period), rebuilt from the
 /// projection on a miss or by <c>POST /admin/cache/warm</c>, and expiring after <see cref="TimeToLive"/>
-/// so it never drifts far. Without Redis every read is answered from PostgreSQL.
+/// so it never drifts far. Without Redis every read is answered from PostgreSQL: the read replica when one serves (the board
+/// already tolerates the mirror's minute), else the primary.
 /// </summary>
-public sealed partial class LeaderboardCache(IConnectionMultiplexer redis, IDocumentStore store, ILogger<LeaderboardCache> logger)
+public sealed partial class LeaderboardCache(IConnectionMultiplexer redis, ReadReplica replica, ILogger<LeaderboardCache> logger)
 {
+    /// <summary>This read's name in <c>xylo_db_replica_reads_total</c>.</summary>
+    public const string Read = "leaderboard";
+
     public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(60);
 
     public static string KeyFor(string period) => $"xylo:leaderboard:{period}";
@@ -77,8 +82,8 @@ public sealed partial class LeaderboardCache(IConnectionMultiplexer redis, IDocu
     /// <summary>Rebuilds the Redis mirror of one period from the projection; returns how many entries it holds.</summary>
     public async Task<long> MirrorAsync(string period, CancellationToken cancellation)
     {
-        await using var session = store.QuerySession();
-        var entries = await session.Query<LeaderboardEntry>().Where(e => e.Period == period).ToListAsync(cancellation);
+        var entries = await replica.QueryAsync(Read, session => session.Query<LeaderboardEntry>().Where(e => e.Period == period).ToListAsync(cancellation),
+            cancellation);
         var db = redis.GetDatabase();
         var key = KeyFor(period);
         var staging = $"{key}:building:{Guid.NewGuid():N}";
@@ -115,9 +120,8 @@ public sealed partial class LeaderboardCache(IConnectionMultiplexer redis, IDocu
     /// <summary>The top rows in one statement: the list is in descending order, so a row's rank is 1 + the rows above it with more points.</summary>
     private async Task<IReadOnlyList<LeaderboardRow>> ReadTopAsync(string period, int top, CancellationToken cancellation)
     {
-        await using var session = store.QuerySession();
-        var entries = await session.Query<LeaderboardEntry>().Where(e => e.Period == period)
-            .OrderByDescending(e => e.Points).Take(top).ToListAsync(cancellation);
+        var entries = await replica.QueryAsync(Read, session => session.Query<LeaderboardEntry>().Where(e => e.Period == period)
+            .OrderByDescending(e => e.Points).Take(top).ToListAsync(cancellation), cancellation);
         var rows = new List<LeaderboardRow>(entries.Count);
         for (var i = 0; i < entries.Count; i++)
         {
@@ -131,10 +135,10 @@ public sealed partial class LeaderboardCache(IConnectionMultiplexer redis, IDocu
     private async Task<LeaderboardRow?> ReadCallerAsync(string period, Guid? caller, CancellationToken cancellation)
     {
         if (caller is not { } id) return null;
-        await using var session = store.QuerySession();
-        return await session.LoadAsync<LeaderboardEntry>(LeaderboardPeriods.Key(period, id), cancellation) is { } mine
-            ? new LeaderboardRow(await RankAsync(session, period, mine.Points, cancellation), id, mine.Points)
-            : null;
+        return await replica.QueryAsync(Read, async session =>
+            await session.LoadAsync<LeaderboardEntry>(LeaderboardPeriods.Key(period, id), cancellation) is { } mine
+                ? new LeaderboardRow(await RankAsync(session, period, mine.Points, cancellation), id, mine.Points)
+                : null, cancellation);
     }
 
     // Equal scores share a rank: 1 + how many have strictly more.

@@ -8,6 +8,9 @@ namespace Xylo.Api.Operations.Configuration;
 public sealed class XyloSecrets
 {
     public const string DatabaseUrl = "DATABASE_URL";
+
+    /// <summary>Optional: a streaming replica of <see cref="DatabaseUrl"/> for the reads that tolerate staleness (<c>ReadReplica</c>).</summary>
+    public const string DatabaseReplicaUrl = "DATABASE_REPLICA_URL";
     public const string RedisUrl = "REDIS_URL";
     public const string JwtSecret = "JWT_SECRET";
     public const string ChainRpcUrl = "CHAIN_RPC_URL";
@@ -36,7 +39,7 @@ public sealed class XyloSecrets
         SlackMonitoringWebhookUrl,
     ];
 
-    public static readonly IReadOnlyList<string> All = [.. Required, SlackWebhookUrl, IntegrationApiKeys];
+    public static readonly IReadOnlyList<string> All = [.. Required, DatabaseReplicaUrl, SlackWebhookUrl, IntegrationApiKeys];
 
     /// <summary>Names whose values are secret as a whole; URLs are secret only in their password part.</summary>
     public static readonly IReadOnlyList<string> Opaque =
@@ -93,7 +96,7 @@ public sealed class XyloSecrets
 
         foreach (var key in ApiKeys()) yield return key;
 
-        foreach (var name in new[] { DatabaseUrl, RedisUrl, ChainRpcUrl })
+        foreach (var name in new[] { DatabaseUrl, DatabaseReplicaUrl, RedisUrl, ChainRpcUrl })
         {
             if (this[name] is not { } url || !Uri.TryCreate(url, UriKind.Absolute, out var uri)) continue;
             var password = uri.UserInfo.Split(':', 2) is [_, var p] ? Uri.UnescapeDataString(p) : null;
@@ -117,6 +120,14 @@ public sealed class XyloSecretsValidator(IHostEnvironment environment) : IValida
         var failures = new List<string>();
         if (options[XyloSecrets.DatabaseUrl] is null) failures.Add($"{XyloSecrets.DatabaseUrl} is required");
         if (options[XyloSecrets.JwtSecret] is null) failures.Add($"{XyloSecrets.JwtSecret} is required");
+        foreach (var address in new[] { XyloSecrets.DatabaseUrl, XyloSecrets.DatabaseReplicaUrl })
+        {
+            if (options[address] is { } url && !IsPostgresAddress(url))
+                failures.Add($"{address} must be a postgres://user:pass@host:port/db URL or an Npgsql connection string");
+        }
+
+        if (options[XyloSecrets.DatabaseReplicaUrl] is { } replica && replica == options[XyloSecrets.DatabaseUrl])
+            failures.Add($"{XyloSecrets.DatabaseReplicaUrl} is the same address as {XyloSecrets.DatabaseUrl}: leave it unset to read from the primary");
         if (!IsDeployed(environment)) return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
         if (options.UnusableWhenDeployed() is { Count: > 0 } unusable)
@@ -137,5 +148,17 @@ public sealed class XyloSecretsValidator(IHostEnvironment environment) : IValida
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsPostgresAddress(string url)
+    {
+        try
+        {
+            return new Npgsql.NpgsqlConnectionStringBuilder(ConnectionUrls.ToNpgsql(url)).Host is { Length: > 0 };
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or UriFormatException or KeyNotFoundException)
+        {
+            return false;
+        }
     }
 }

@@ -13,7 +13,7 @@ public static class HealthSetup
     /// <summary>
     /// PostgreSQL down is Unhealthy (503); Redis down or an async projection falling behind is Degraded
     /// (200): the API keeps serving without them. So is the chain unreachable or unconfigured: mints wait,
-    /// the rest is served.
+    /// the rest is served; and so is the read replica down or behind: its reads go to the primary.
     /// </summary>
     public static IServiceCollection AddXyloHealth(this IServiceCollection services)
     {
@@ -22,7 +22,8 @@ public static class HealthSetup
                 name: "postgresql", failureStatus: HealthStatus.Unhealthy, tags: [Ready], timeout: TimeSpan.FromSeconds(3))
             .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(2))
             .AddCheck<ProjectionDaemonHealthCheck>("projections", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(3))
-            .AddCheck<ChainHealthCheck>("chain", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(3));
+            .AddCheck<ChainHealthCheck>("chain", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(3))
+            .AddCheck<ReplicaHealthCheck>("replica", HealthStatus.Degraded, [Ready], TimeSpan.FromSeconds(1));
         services.AddHostedService<ProjectionLagMetrics>();
         services.AddSingleton<ReadinessCache>();
         return services;

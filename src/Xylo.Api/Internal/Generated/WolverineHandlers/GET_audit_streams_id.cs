@@ -6,6 +6,7 @@ using System.Linq;
 using Wolverine.Http;
 using Xylo.Api.EventLog;
 using Xylo.Api.Features.Audit;
+using Xylo.Api.Hosting;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -16,12 +17,14 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Xylo.Api.EventLog.EventLogDatabase _eventLogDatabase;
         private readonly Xylo.Api.Features.Audit.AuditedAggregates _auditedAggregates;
+        private readonly Xylo.Api.Hosting.ReadReplica _readReplica;
 
-        public GET_audit_streams_id(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Xylo.Api.EventLog.EventLogDatabase eventLogDatabase, Xylo.Api.Features.Audit.AuditedAggregates auditedAggregates) : base(wolverineHttpOptions)
+        public GET_audit_streams_id(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Xylo.Api.EventLog.EventLogDatabase eventLogDatabase, Xylo.Api.Features.Audit.AuditedAggregates auditedAggregates, Xylo.Api.Hosting.ReadReplica readReplica) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _eventLogDatabase = eventLogDatabase;
             _auditedAggregates = auditedAggregates;
+            _readReplica = readReplica;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -41,7 +44,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Xylo.Api.Features.Audit.AuditStreamEndpoint.Get(id, _auditedAggregates, _eventLogDatabase, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Xylo.Api.Features.Audit.AuditStreamEndpoint.Get(id, _auditedAggregates, _eventLogDatabase, _readReplica, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -4,9 +4,8 @@ using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
 using Wolverine.Http;
-using Wolverine.Marten.Publishing;
-using Wolverine.Runtime;
 using Xylo.Api.Features.Audit;
+using Xylo.Api.Hosting;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -15,24 +14,18 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_audit_streams_id_state : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
-        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
-        private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
         private readonly Xylo.Api.Features.Audit.AuditedAggregates _auditedAggregates;
+        private readonly Xylo.Api.Hosting.ReadReplica _readReplica;
 
-        public GET_audit_streams_id_state(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime, Xylo.Api.Features.Audit.AuditedAggregates auditedAggregates) : base(wolverineHttpOptions)
+        public GET_audit_streams_id_state(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Xylo.Api.Features.Audit.AuditedAggregates auditedAggregates, Xylo.Api.Hosting.ReadReplica readReplica) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
-            _outboxedSessionFactory = outboxedSessionFactory;
-            _wolverineRuntime = wolverineRuntime;
             _auditedAggregates = auditedAggregates;
+            _readReplica = readReplica;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
-            Wolverine.Http.Runtime.UserNameMiddleware.Apply(httpContext, messageContext);
-            // Building the Marten session
-            await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Audit.AuditStreamStateEndpoint").SetTag("http.route", "/audit/streams/{id}/state").SetTag("http.request.method", "GET");
             string id_rawValue = (string?)httpContext.GetRouteValue("id");
             System.Guid id = default;
@@ -51,7 +44,7 @@ namespace Internal.Generated.WolverineHandlers
             var aggregate = httpContext.Request.Query["aggregate"];
             
             // The actual HTTP request handler execution
-            var result = await Xylo.Api.Features.Audit.AuditStreamStateEndpoint.Get(id, at, version, aggregate, _auditedAggregates, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Xylo.Api.Features.Audit.AuditStreamStateEndpoint.Get(id, at, version, aggregate, _auditedAggregates, _readReplica, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

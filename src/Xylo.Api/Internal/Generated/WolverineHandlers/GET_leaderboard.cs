@@ -4,9 +4,8 @@ using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
 using Wolverine.Http;
-using Wolverine.Marten.Publishing;
-using Wolverine.Runtime;
 using Xylo.Api.Features.Points;
+using Xylo.Api.Hosting;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -16,25 +15,19 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly System.TimeProvider _timeProvider;
-        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
-        private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
         private readonly Xylo.Api.Features.Points.LeaderboardCache _leaderboardCache;
+        private readonly Xylo.Api.Hosting.ReadReplica _readReplica;
 
-        public GET_leaderboard(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime, Xylo.Api.Features.Points.LeaderboardCache leaderboardCache) : base(wolverineHttpOptions)
+        public GET_leaderboard(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, System.TimeProvider timeProvider, Xylo.Api.Features.Points.LeaderboardCache leaderboardCache, Xylo.Api.Hosting.ReadReplica readReplica) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _timeProvider = timeProvider;
-            _outboxedSessionFactory = outboxedSessionFactory;
-            _wolverineRuntime = wolverineRuntime;
             _leaderboardCache = leaderboardCache;
+            _readReplica = readReplica;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
-            Wolverine.Http.Runtime.UserNameMiddleware.Apply(httpContext, messageContext);
-            // Building the Marten session
-            await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Points.LeaderboardEndpoint").SetTag("http.route", "/leaderboard").SetTag("http.request.method", "GET");
             var period = httpContext.Request.Query["period"];
             string top_rawValue = httpContext.Request.Query["top"];
@@ -47,7 +40,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Xylo.Api.Features.Points.LeaderboardEndpoint.Get(period, top, httpContext.User, _leaderboardCache, ((Marten.IQuerySession)documentSession), _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Xylo.Api.Features.Points.LeaderboardEndpoint.Get(period, top, httpContext.User, _leaderboardCache, _readReplica, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

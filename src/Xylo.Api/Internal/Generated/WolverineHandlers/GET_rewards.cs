@@ -4,8 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
 using Wolverine.Http;
-using Wolverine.Marten.Publishing;
-using Wolverine.Runtime;
+using Xylo.Api.Hosting;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -14,22 +13,16 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_rewards : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
-        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
-        private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
+        private readonly Xylo.Api.Hosting.ReadReplica _readReplica;
 
-        public GET_rewards(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_rewards(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Xylo.Api.Hosting.ReadReplica readReplica) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
-            _outboxedSessionFactory = outboxedSessionFactory;
-            _wolverineRuntime = wolverineRuntime;
+            _readReplica = readReplica;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
-            Wolverine.Http.Runtime.UserNameMiddleware.Apply(httpContext, messageContext);
-            // Building the Marten session
-            await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Rewards.RewardCatalogEndpoints").SetTag("http.route", "/rewards").SetTag("http.request.method", "GET");
             string includeRetired_rawValue = httpContext.Request.Query["includeRetired"];
             System.Nullable<bool> includeRetired = default;
@@ -41,7 +34,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var rewardViewIReadOnlyList_response = await Xylo.Api.Features.Rewards.RewardCatalogEndpoints.List(((Marten.IQuerySession)documentSession), includeRetired, httpContext.RequestAborted).ConfigureAwait(false);
+            var rewardViewIReadOnlyList_response = await Xylo.Api.Features.Rewards.RewardCatalogEndpoints.List(_readReplica, includeRetired, httpContext.RequestAborted).ConfigureAwait(false);
 
             // Writing the response body to JSON because this was the first 'return variable' in the method signature
             await WriteJsonAsync(httpContext, rewardViewIReadOnlyList_response, 404);
