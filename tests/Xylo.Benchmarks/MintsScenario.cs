@@ -38,6 +38,7 @@ internal static class MintsScenario
     private const int MintsPerFan = 4;
     private const long Cost = 20; // 4 × 20 fits the 100-point sign-up bonus
     private const long ChainId = 80002;
+    private const int PollMilliseconds = 250;
     private const string MetadataUri = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/metadata.json";
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -84,8 +85,8 @@ internal static class MintsScenario
             ["Chain__DeploymentBlockHash"] = deployment.DeploymentBlockHash,
             // anvil does not reorganise: one block (mined) is final; production confirms on Polygon's finalized tag.
             ["Mints__ConfirmationDepth"] = "1",
-            // The production default (1 s), written out so the figure states it.
-            ["Mints__PollIntervalMilliseconds"] = "1000",
+            // The production default, written out so the figure states it.
+            ["Mints__PollIntervalMilliseconds"] = PollMilliseconds.ToString(Inv),
         };
         await using var api = await ApiProcess.StartAsync(options, http, cancellation, settings);
         Console.WriteLine($"bench: mints: API ready after {api.ReadySeconds:F2} s (pid {api.Pid})");
@@ -125,7 +126,7 @@ internal static class MintsScenario
         [
             new("mints", "confirmed mints/s end to end", $"{perSecond:F1}/s", $"{raw.PerSecond:F1}/s raw send", $"{perSecond / raw.PerSecond:F2}", goal,
                 $"{ours.Confirmed:N0} of {m:N0} confirmed in {ours.Seconds:F1} s (first request → last ConfirmedAt), {fanCount} fans × {MintsPerFan}, 64 concurrent requests; " +
-                $"raw: {m:N0} Nethereum sends, local nonces, 32 concurrent, {raw.Seconds:F1} s, {raw.Blocks} blocks; anvil 1 s blocks, depth 1, poll 1,000 ms; {duplicatesNote}; " +
+                $"raw: {m:N0} Nethereum sends, local nonces, 32 concurrent, {raw.Seconds:F1} s, {raw.Blocks} blocks; anvil 1 s blocks, depth 1, poll {PollMilliseconds:N0} ms; {duplicatesNote}; " +
                 $"cores api {cores["api"]:F2} pg {cores["postgres"]:F2} anvil {anvilCores:F2} machine {cores["machine"]:F2} (of {Environment.ProcessorCount})"),
             new("mints", "requested→confirmed p95", $"{p95:F2} s", "—", "—", "—",
                 $"p50 {p50:F2} s, max {max:F2} s over {latencies.Length:N0} mints; {stages.Summary}"),
@@ -145,7 +146,7 @@ internal static class MintsScenario
             mintsPerFan = MintsPerFan,
             cost = Cost,
             requestConcurrency = 64,
-            chain = new { anvil = options.AnvilUrl, blockTimeSeconds = 1, confirmationDepth = 1, pollIntervalMs = 1000, deployment.RewardsContract, signer, rawMinter },
+            chain = new { anvil = options.AnvilUrl, blockTimeSeconds = 1, confirmationDepth = 1, pollIntervalMs = PollMilliseconds, deployment.RewardsContract, signer, rawMinter },
             ours = new
             {
                 ours.Accepted,

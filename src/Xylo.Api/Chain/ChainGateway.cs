@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using Microsoft.Extensions.Options;
+using NBitcoin.Secp256k1;
 using Nethereum.ABI.FunctionEncoding;
 using Nethereum.Contracts;
 using Nethereum.Hex.HexConvertors.Extensions;
@@ -43,6 +44,7 @@ public sealed partial class ChainGateway
     // Derived from the key once: deriving the public key is an elliptic-curve multiplication, and the address is asked
     // for in every dry run and every signature.
     private readonly Lazy<string> _signer;
+    private readonly Lazy<ECPrivKey> _secpKey;
 
     public ChainGateway(IConfiguration configuration, IOptions<ChainOptions> chain, IOptions<MintPipelineOptions> options)
     {
@@ -59,6 +61,7 @@ public sealed partial class ChainGateway
             return (new Web3(new RpcClient(new Uri(url))), key);
         });
         _signer = new Lazy<string>(() => _client.Value.Key.GetPublicAddress().ToLowerInvariant());
+        _secpKey = new Lazy<ECPrivKey>(() => ECPrivKey.Create(_client.Value.Key.GetPrivateKeyAsBytes()));
     }
 
     public bool IsConfigured => _chain.RewardsContract is { Length: > 0 };
@@ -144,13 +147,24 @@ public sealed partial class ChainGateway
     {
         var transaction = new Transaction1559(_chain.ChainId, nonce, fees.MaxPriorityFeePerGas, fees.MaxFeePerGas, gasLimit,
             contract, BigInteger.Zero, callData, []);
-        // The key object, not its bytes: signing from the bytes derived the public key again (an elliptic-curve
-        // multiplication) for every transaction. (EthECKey.SignRecoverable would spare the recovery-id search too, but
-        // it is process-wide and makes recovering a malformed signature throw a NullReferenceException: SIWE.)
-        var raw = new Transaction1559Signer().SignTransaction(_client.Value.Key, transaction).EnsureHexPrefix();
+        // libsecp256k1's recoverable signature (NBitcoin.Secp256k1, which Nethereum.Signer itself uses): the recovery id
+        // comes from the signing point, where Transaction1559Signer recovers the public key up to four times to find it;
+        // the same bytes (RFC 6979 nonce, low s). Nethereum's own switch for this, EthECKey.SignRecoverable, is
+        // process-wide and makes recovering a malformed signature throw (SIWE), so it stays off.
+        if (!_secpKey.Value.TrySignRecoverable(transaction.RawHash, out var signature) || signature is null)
+        {
+            throw new InvalidOperationException($"signing the transaction with nonce {nonce} failed");
+        }
+
+        signature.Deconstruct(out var r, out var s, out var recoveryId);
+        transaction.SetSignature(EthECDSASignatureFactory.FromComponents(Minimal(r.ToBytes()), Minimal(s.ToBytes()), (byte)recoveryId));
+        var raw = transaction.GetRLPEncoded().ToHex(true);
         var hash = new Sha3Keccack().CalculateHashFromHex(raw).EnsureHexPrefix();
         return new SignedMintTransaction(Signer, nonce, hash, raw, gasLimit, fees.MaxFeePerGas, fees.MaxPriorityFeePerGas);
     }
+
+    // A signature's r and s as the integers they are: no leading zero bytes (RLP encodes integers that way).
+    private static byte[] Minimal(byte[] bytes) => bytes.AsSpan().TrimStart((byte)0).ToArray();
 
     public long GasLimitFor(long estimate) => estimate * _options.GasLimitPercent / 100;
 

@@ -14,8 +14,12 @@ public sealed class MintPipelineOptions
     /// <summary>Confirm on the chain's <c>finalized</c> block instead of a depth (Polygon in production).</summary>
     public bool UseFinalizedTag { get; set; }
 
+    /// <summary>
+    /// How often the receipt watcher asks for the latest block. A look at the mints happens only when the block is new,
+    /// so a short interval costs one small call per tick and finds a block's receipts soon after it is made.
+    /// </summary>
     [Range(10, 60_000)]
-    public int PollIntervalMilliseconds { get; set; } = 1000;
+    public int PollIntervalMilliseconds { get; set; } = 250;
 
     /// <summary>A transaction not mined after this long is replaced with the same nonce and a higher fee.</summary>
     [Range(1, 3600)]

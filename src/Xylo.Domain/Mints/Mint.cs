@@ -12,7 +12,14 @@ public sealed record MintRequested(
     long Cost,
     string RequestId,
     DateTimeOffset RequestedAt,
-    bool SupplyUnlimited = false);
+    bool SupplyUnlimited = false,
+    bool AwaitsSupply = false);
+
+/// <summary>
+/// A unit of the reward's limited supply is the mint's (the reward's <c>RewardSupplyClaimed</c> in the same transaction):
+/// given by the signer in log order, before any nonce is taken for the mint.
+/// </summary>
+public sealed record MintSupplyAllotted(Guid MintId, Guid RewardId, DateTimeOffset AllottedAt);
 
 /// <summary>Recorded before the transaction leaves the process: a crash after this point rebroadcasts these bytes.</summary>
 public sealed record MintTransactionSigned(
@@ -78,6 +85,10 @@ public sealed record MinedIn(string TxHash, long BlockNumber, string BlockHash);
 /// The reward had no supply limit when the mint was requested: no unit was claimed, so a failure returns none.
 /// (Requests before this field claimed a unit of every reward; they read false.)
 /// </param>
+/// <param name="AwaitsSupply">
+/// A limited reward's unit is not yet the mint's: the signer allots units in log order (<see cref="MintSupplyAllotted"/>)
+/// or fails the mint as sold out. (Requests before this field claimed their unit when requested; they read false.)
+/// </param>
 public sealed record Mint(
     Guid Id,
     Guid UserId,
@@ -101,9 +112,13 @@ public sealed record Mint(
     DateTimeOffset RequestedAt,
     DateTimeOffset? SignedAt,
     DateTimeOffset? LastSentAt,
-    bool SupplyUnlimited = false)
+    bool SupplyUnlimited = false,
+    bool AwaitsSupply = false)
 {
     public bool IsTerminal => Status is MintStatus.Confirmed or MintStatus.Failed;
+
+    /// <summary>A unit of the reward's supply is the mint's, to be returned if it fails.</summary>
+    public bool HoldsSupply => !SupplyUnlimited && !AwaitsSupply;
 
     /// <summary>The one place an event moves a mint on.</summary>
     [JasperFxIgnore]
@@ -111,6 +126,7 @@ public sealed record Mint(
     {
         (null, MintRequested e) => Create(e),
         (null, _) => throw new InvalidOperationException($"a mint stream cannot start with {@event.GetType().Name}"),
+        (_, MintSupplyAllotted e) => state.Apply(e),
         (_, MintTransactionSigned e) => state.Apply(e),
         (_, MintTransactionBroadcast e) => state.Apply(e),
         (_, MintTransactionReplaced e) => state.Apply(e),
@@ -126,7 +142,9 @@ public sealed record Mint(
 
     public static Mint Create(MintRequested e) =>
         new(e.MintId, e.UserId, e.RewardId, e.Wallet, e.MetadataUri, e.Cost, e.RequestId, MintStatus.Queued,
-            null, null, null, null, 0, 0, 0, [], null, null, null, e.RequestedAt, null, null, e.SupplyUnlimited);
+            null, null, null, null, 0, 0, 0, [], null, null, null, e.RequestedAt, null, null, e.SupplyUnlimited, e.AwaitsSupply);
+
+    public Mint Apply(MintSupplyAllotted e) => this with { AwaitsSupply = false };
 
     public Mint Apply(MintTransactionSigned e) => this with
     {

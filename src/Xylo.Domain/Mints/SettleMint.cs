@@ -10,7 +10,7 @@ public static partial class MintDecisions
 {
     /// <summary>
     /// What a mint's end does to the other streams, in the same transaction as the mint's own events: a confirmation
-    /// spends the hold; a failure voids it and returns the unit of supply (if the request claimed one).
+    /// spends the hold; a failure voids it and returns the unit of supply (if the mint holds one).
     /// </summary>
     public static Decision<SettlementEvents> Settle(Mint mint, PointsAccount? account, IReadOnlyList<object> mintEvents, DateTimeOffset now)
     {
@@ -26,7 +26,7 @@ public static partial class MintDecisions
             };
             if (decision.Rejection is { } refused) return Decision<SettlementEvents>.Refused(refused);
 
-            if (e is MintFailed failed && !mint.SupplyUnlimited) rewardEvents.Add(new RewardSupplyReturned(mint.RewardId, mint.Id, failed.Reason, now));
+            if (e is MintFailed failed && mint.HoldsSupply) rewardEvents.Add(new RewardSupplyReturned(mint.RewardId, mint.Id, failed.Reason, now));
             accountEvents.AddRange(decision.Events);
             account = decision.Events.Aggregate(account, PointsAccount.Evolve);
         }
@@ -36,5 +36,5 @@ public static partial class MintDecisions
 
     /// <summary>Whether <see cref="Settle"/> writes to the account (and, for a failure, to the reward) at all.</summary>
     public static (bool Account, bool Reward) SettlementTouches(Mint mint, IReadOnlyList<object> mintEvents) =>
-        (mintEvents.Any(e => e is MintConfirmed or MintFailed), !mint.SupplyUnlimited && mintEvents.Any(e => e is MintFailed));
+        (mintEvents.Any(e => e is MintConfirmed or MintFailed), mint.HoldsSupply && mintEvents.Any(e => e is MintFailed));
 }

@@ -25,7 +25,9 @@ public static partial class MintDecisions
         mint.IsTerminal ? Decision.Accept() : Decision.Accept(new MintFailed(mint.Id, mint.UserId, reason, now));
 
     public static Decision Sign(Mint mint, SignedMintTransaction tx, DateTimeOffset now) =>
-        mint.Status is MintStatus.Queued
+        mint.AwaitsSupply
+            ? throw new InvalidOperationException($"mint {mint.Id} cannot be signed before a unit of reward {mint.RewardId} is allotted to it")
+            : mint.Status is MintStatus.Queued
             ? Decision.Accept(new MintTransactionSigned(mint.Id, tx.Signer, tx.Nonce, tx.TxHash, tx.RawTransaction, tx.GasLimit, tx.MaxFeePerGas, tx.MaxPriorityFeePerGas, now))
             : Decision.Accept();
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Nethereum.Hex.HexConvertors.Extensions;
 using Shouldly;
 using Xylo.Api.Chain.Contracts;
+using Xylo.Api.Features.Mints;
 using Xylo.Api.Tests.Support;
 using Xylo.Projections.Mints;
 
@@ -190,6 +191,54 @@ public sealed class MintPipelineTests(MintFixture fixture)
         chain.Nonces.ChainPending.ShouldBe(chain.Nonces.ChainLatest);
         (await Host.GetJsonAsync<Xylo.Projections.Rewards.RewardView>($"/rewards/{reward.Id}"))!.Remaining.ShouldBe(0);
     }
+
+    [Fact]
+    public async Task Concurrent_requests_for_the_last_units_mint_exactly_the_supply_and_give_the_others_their_points_back()
+    {
+        var admin = await Host.DevSignInAsync(null, "admin");
+        var reward = await Host.CreateRewardAsync(admin, cost: 10, supply: 3);
+        var fans = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => fixture.FanWithWalletAsync()));
+
+        // Eight fans, two requests each, all at once, for three units.
+        var answers = await Task.WhenAll(fans.SelectMany(f => new[] { f.User, f.User }).Select(async fan =>
+        {
+            var result = await Host.Scenario(s =>
+            {
+                s.Post.Json(new { rewardId = reward.Id }).ToUrl("/me/mints");
+                s.WithBearer(fan);
+                s.IgnoreStatusCode();
+            });
+            return (Fan: fan, Status: result.Context.Response.StatusCode, Body: await result.ReadAsTextAsync());
+        }));
+
+        answers.Select(a => a.Status).Distinct().ShouldBeSubsetOf([202, 409]);
+        answers.Where(a => a.Status == 409).ShouldAllBe(a => a.Body.Contains("sold out"));
+        var accepted = answers.Where(a => a.Status == 202).Select(a => (a.Fan, Mint: System.Text.Json.JsonSerializer.Deserialize<MintAccepted>(a.Body, Json)!)).ToList();
+        accepted.Count.ShouldBeGreaterThanOrEqualTo(3);
+        var ends = new List<(Xylo.Api.Features.Auth.TokenResponse Fan, MintView Mint)>();
+        foreach (var (fan, mint) in accepted)
+        {
+            var end = await Eventually.Get(() => Host.MintAsync(mint.MintId), m => m is { Status: MintView.Confirmed or MintView.Failed }, TimeSpan.FromSeconds(90));
+            ends.Add((fan, end.ShouldNotBeNull()));
+        }
+
+        ends.Count(e => e.Mint.Status == MintView.Confirmed).ShouldBe(3, "exactly the supply is minted");
+        ends.Where(e => e.Mint.Status == MintView.Failed).ShouldAllBe(e => e.Mint.Reason!.Contains("sold out"));
+        foreach (var fan in fans.Select(f => f.User))
+        {
+            var balance = await Host.BalanceAsync(fan);
+            balance.Held.ShouldBe(0);
+            balance.Spent.ShouldBe(10 * ends.Count(e => e.Fan == fan && e.Mint.Status == MintView.Confirmed));
+        }
+
+        var view = await Host.GetJsonAsync<Xylo.Projections.Rewards.RewardView>($"/rewards/{reward.Id}");
+        (view.Claimed, view.Remaining).ShouldBe((3, 0));
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        (await session.Events.FetchStreamAsync(reward.Id, token: TestContext.Current.CancellationToken)).Count(e => e.Data is Xylo.Domain.Rewards.RewardSupplyClaimed).ShouldBe(3);
+        await Refused(fans[0].User, reward.Id, 409, "sold out");
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     [Fact]
     public async Task One_fans_concurrent_mints_of_a_reward_without_a_supply_limit_are_all_accepted_and_never_write_the_reward()

@@ -34,14 +34,15 @@ public sealed class MintDecisionsTests
     }
 
     [Fact]
-    public void A_request_holds_the_cost_claims_a_unit_and_names_the_request_id_after_the_mint()
+    public void A_request_holds_the_cost_awaits_its_unit_and_names_the_request_id_after_the_mint()
     {
         var (accepted, rejection) = MintDecisions.Request(new RequestMint(MintId, UserId, RewardId), Fan(), Offer(), Points(100), Now);
 
         rejection.ShouldBeNull();
         accepted!.Hold.Amount.ShouldBe(30);
         accepted.Hold.HoldId.ShouldBe(MintId);
-        accepted.Claim.ShouldBe(new RewardSupplyClaimed(RewardId, MintId, Now));
+        accepted.Requested.AwaitsSupply.ShouldBeTrue("a limited supply is allotted by the signer, in log order");
+        Mint.Create(accepted.Requested).HoldsSupply.ShouldBeFalse();
         accepted.Requested.Wallet.ShouldBe("0xabc");
         MintDecisions.MintIdFor(accepted.Requested.RequestId).ShouldBe(MintId);
         accepted.Requested.RequestId.Length.ShouldBe(66);
@@ -53,11 +54,49 @@ public sealed class MintDecisionsTests
         var (accepted, rejection) = MintDecisions.Request(new RequestMint(MintId, UserId, RewardId), Fan(), Offer(supply: null), Points(100), Now);
 
         rejection.ShouldBeNull();
-        accepted!.Claim.ShouldBeNull();
+        accepted!.Requested.AwaitsSupply.ShouldBeFalse();
         accepted.Requested.SupplyUnlimited.ShouldBeTrue();
         accepted.Hold.Amount.ShouldBe(30);
         MintDecisions.Request(new RequestMint(MintId, UserId, RewardId), Fan(), Offer(), Points(100), Now).Value!.Requested.SupplyUnlimited.ShouldBeFalse();
     }
+
+    [Fact]
+    public void Units_are_allotted_in_request_order_while_the_supply_lasts_and_the_rest_fail_as_sold_out()
+    {
+        var waiting = Enumerable.Range(0, 5).Select(_ => Waiting(Guid.CreateVersion7())).ToList();
+
+        var allotment = MintDecisions.Allot(Offer(supply: 10, claimed: 7), waiting, Now).Value!;
+
+        allotment.RewardEvents.ShouldBe([.. waiting.Take(3).Select(m => new RewardSupplyClaimed(RewardId, m.Id, Now))]);
+        foreach (var mint in waiting.Take(3)) allotment.MintEvents[mint.Id].ShouldBe(new MintSupplyAllotted(mint.Id, RewardId, Now));
+        foreach (var mint in waiting.Skip(3)) allotment.MintEvents[mint.Id].ShouldBe(new MintFailed(mint.Id, UserId, $"reward {RewardId} is sold out", Now));
+        waiting[0].Apply((MintSupplyAllotted)allotment.MintEvents[waiting[0].Id]).HoldsSupply.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_mint_already_allotted_or_no_longer_queued_is_left_alone_and_takes_no_unit()
+    {
+        var allotted = Waiting(Guid.CreateVersion7()).Apply(new MintSupplyAllotted(MintId, RewardId, Now));
+        var failed = Waiting(Guid.CreateVersion7()).Apply(new MintFailed(MintId, UserId, "reverted", Now));
+        var waiting = Waiting(Guid.CreateVersion7());
+
+        var allotment = MintDecisions.Allot(Offer(supply: 1), [allotted, failed, waiting, waiting], Now).Value!;
+
+        allotment.RewardEvents.ShouldBe([new RewardSupplyClaimed(RewardId, waiting.Id, Now)]);
+        allotment.MintEvents.Keys.ShouldBe([waiting.Id]);
+    }
+
+    [Fact]
+    public void A_mint_waiting_for_its_unit_is_never_signed()
+    {
+        var tx = new SignedMintTransaction("0xsigner", 7, "0xaaa", "0xraw", 100_000, 50, 2);
+
+        Should.Throw<InvalidOperationException>(() => MintDecisions.Sign(Waiting(MintId), tx, Now));
+        MintDecisions.Sign(Waiting(MintId).Apply(new MintSupplyAllotted(MintId, RewardId, Now)), tx, Now).Events.Single().ShouldBeOfType<MintTransactionSigned>();
+    }
+
+    private static Mint Waiting(Guid mintId) =>
+        Mint.Create(new MintRequested(mintId, UserId, RewardId, "0xabc", "ipfs://badge", 30, MintDecisions.RequestIdFor(mintId), Now, AwaitsSupply: true));
 
     [Theory]
     [InlineData("no wallet", RejectionKind.Conflict)]

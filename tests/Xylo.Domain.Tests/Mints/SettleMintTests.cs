@@ -54,6 +54,19 @@ public sealed class SettleMintTests
     }
 
     [Fact]
+    public void A_mint_failed_before_its_unit_was_allotted_voids_its_hold_and_returns_no_unit()
+    {
+        var waiting = Requested with { AwaitsSupply = true };
+        var soldOut = new MintFailed(MintId, UserId, "sold out", Now);
+
+        var decision = MintDecisions.Settle(waiting, Held(), [soldOut], Now);
+
+        decision.Value!.AccountEvents.ShouldBe([new PointsReleased(UserId, MintId, 30, $"mint {MintId} failed", Now)]);
+        decision.Value.RewardEvents.ShouldBeEmpty();
+        MintDecisions.SettlementTouches(waiting, [soldOut]).ShouldBe((true, false));
+    }
+
+    [Fact]
     public void Other_mint_events_settle_nothing_and_a_missing_hold_is_refused()
     {
         var signed = new MintTransactionBroadcast(MintId, "0xaaa", Now);

@@ -19,8 +19,11 @@ public sealed record MintAccepted(Guid MintId, string Status, string RequestId);
 public static class RequestMintEndpoint
 {
     /// <summary>
-    /// One transaction: the mint is requested, its cost held and, for a limited supply, a unit claimed. Nothing is
-    /// queued here: the chain work follows from the <see cref="MintRequested"/> event (<see cref="MintWorkSubscription"/>).
+    /// One transaction: the mint is requested and its cost held, under the fan's account lock only. The reward is read,
+    /// never written or locked: a limited supply is allotted in log order by the signer (<see cref="MintSupply"/>), so a
+    /// request past the last unit is answered 409 once the catalog shows the reward sold out, and otherwise accepted and
+    /// failed as sold out (its hold voided) when its turn comes. Nothing is queued here: the chain work follows from the
+    /// <see cref="MintRequested"/> event (<see cref="MintWorkSubscription"/>).
     /// </summary>
     [WolverinePost("/me/mints"), Authorize, Idempotent]
     public static async Task<IResult> Post(RequestMintRequest request, ClaimsPrincipal principal, HttpContext http, IDocumentSession session,
@@ -33,21 +36,20 @@ public static class RequestMintEndpoint
         var mintId = IdempotentRequest.Of(http) is { } idempotent ? StableId.For("mint", idempotent.RecordId) : Guid.CreateVersion7();
         var now = clock.GetUtcNow();
 
-        // Before any lock, in one round trip: the user, and the reward, whose supply decides whether it is locked at all.
+        // Before the lock, in one round trip: the user and the reward (its inline snapshot counts the units allotted so far).
         var reads = session.CreateBatchQuery();
         var userRead = reads.Load<User>(userId);
-        var catalogRead = reads.Load<Reward>(rewardId);
+        var rewardRead = reads.Load<Reward>(rewardId);
         await reads.Execute(cancellation);
-        if (await catalogRead is not { } catalog) return Problems.NotFound($"no reward {rewardId}");
+        if (await rewardRead is not { } reward) return Problems.NotFound($"no reward {rewardId}");
 
-        // Concurrent buyers of a limited reward queue on it from here to the commit; everyone else only on their own account.
-        var (reward, account) = await MintStreams.OpenLockedAsync(session, catalog.Supply is null ? null : rewardId, userId, cancellation);
-        var (accepted, rejection) = MintDecisions.Request(new RequestMint(mintId, userId, rewardId), await userRead, reward?.Aggregate ?? catalog, account.State, now);
+        // One fan's concurrent requests (and the settlement of the fan's earlier mint) queue on the fan's account.
+        var (_, account) = await MintStreams.OpenLockedAsync(session, null, userId, cancellation);
+        var (accepted, rejection) = MintDecisions.Request(new RequestMint(mintId, userId, rewardId), await userRead, reward, account.State, now);
         if (rejection is not null) return rejection.ToProblem();
 
         session.Events.StartStream<Mint>(mintId, accepted!.Requested);
         account.Append(Decision.Accept(accepted.Hold));
-        if (accepted.Claim is { } claim) reward!.AppendOne(claim);
         return Results.Accepted($"/mints/{mintId}", new MintAccepted(mintId, "queued", accepted.Requested.RequestId));
     }
 }
