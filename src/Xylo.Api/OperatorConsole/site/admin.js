@@ -7,7 +7,7 @@ const enc = encodeURIComponent;
 
 async function projections(main) {
   const status = h('div', { 'aria-live': 'polite' });
-  const list = h('div');
+  const list = h('div', {}, 'Loading…');
   const load = async () => guarded(list, async () => {
     const report = await api.get('/admin/projections');
     show(list,
@@ -63,7 +63,7 @@ async function projections(main) {
 
 async function chain(main) {
   const status = h('div', { 'aria-live': 'polite' });
-  const view = h('div');
+  const view = h('div', {}, 'Loading…');
   const load = () => guarded(view, async () => {
     const c = await api.get('/admin/chain');
     show(view, facts([
@@ -98,7 +98,7 @@ async function chain(main) {
 
 async function vault(main) {
   const status = h('div', { 'aria-live': 'polite' });
-  const view = h('div');
+  const view = h('div', {}, 'Loading…');
   const load = () => guarded(view, async () => {
     const v = await api.get('/admin/vault');
     show(view, facts([
@@ -136,7 +136,7 @@ async function vault(main) {
 
 async function rewards(main) {
   const status = h('div', { 'aria-live': 'polite' });
-  const list = h('div');
+  const list = h('div', {}, 'Loading…');
   const load = () => guarded(list, async () => {
     const all = await api.get('/rewards?includeRetired=true');
     show(list, table(['Reward', 'Cost', 'Claimed / supply', 'Window', 'State', ''], all.map(r => h('tr', {},

@@ -38,7 +38,7 @@ const eventRow = (e, extra = null) => h('tr', { 'data-seq': e.seq },
   extra ? h('td', {}, extra) : null);
 
 async function events(main, { params, go }) {
-  const results = h('div', { 'aria-live': 'polite' });
+  const results = h('div', { 'aria-live': 'polite' }, 'Loading…');
   main.append(filterForm(params, values => go(`#/events?${new URLSearchParams(Object.entries(values).filter(([, v]) => v))}`), 'Search'), results);
   const query = Object.fromEntries(filterNames.map(name => [name, name === 'from' || name === 'to' ? iso(params.get(name)) : params.get(name)]));
   query.limit = params.get('limit') ?? '50';
@@ -79,7 +79,7 @@ async function stream(main, { rest, params }) {
       h('h2', { text: `State of ${s.streamType} ${s.version !== null ? `at version ${s.version}` : ''}${s.at ? ` at ${time(s.at)}` : ''}` }),
       json(s.state)));
   });
-  const history = h('div');
+  const history = h('div', {}, 'Loading…');
   main.append(h('p.mono', { text: id }), history, h('h2', { text: 'State at a version or a time' }), stateForm, stateView);
   await guarded(history, async () => {
     const s = await api.get(`/audit/streams/${enc(id)}`);

@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Tests.Support;
 
-namespace Xylo.Api.Tests.OperatorConsole;
+namespace Xylo.OperatorConsole.Tests;
 
 /// <summary>
 /// The API as a process of its own in Development (where the dev sign-in exists), on a database of its own, serving the

@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 using Shouldly;
 using static Microsoft.Playwright.Assertions;
 
-namespace Xylo.Api.Tests.OperatorConsole;
+namespace Xylo.OperatorConsole.Tests;
 
 /// <summary>
 /// The operator console at /console in a real headless Chromium, against the API as a process on the test stack: what an
