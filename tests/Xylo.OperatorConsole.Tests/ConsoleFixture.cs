@@ -43,7 +43,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
             ["Archive:Enabled"] = "false",
             // the committed generated code, as in Production: no Roslyn compile on each endpoint's first call
             ["CodeGeneration:TypeLoadMode"] = "Static",
-        }, environment: "Development");
+        }, environment: "Development", api: ApiBuildOutput());
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -51,6 +51,24 @@ public sealed class ConsoleFixture : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox"],
         });
+    }
+
+    /// <summary>
+    /// The API from its own build output (same configuration as the tests): at start JasperFx scans the assemblies beside
+    /// it for extensions, and in this project's output it would load this test assembly, whose xunit attributes the API's
+    /// dependency list cannot resolve (the process aborts).
+    /// </summary>
+    private static string ApiBuildOutput()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)); // …/bin/<configuration>/<tfm>
+        var configuration = output.Parent!.Name;
+        for (var directory = output; directory is not null; directory = directory.Parent)
+        {
+            var api = Path.Combine(directory.FullName, "src", "Xylo.Api", "bin", configuration, output.Name, "Xylo.Api.dll");
+            if (File.Exists(api)) return api;
+        }
+
+        throw new InvalidOperationException($"no src/Xylo.Api/bin/{configuration}/{output.Name}/Xylo.Api.dll above {output.FullName}: build the solution");
     }
 
     public async ValueTask DisposeAsync()
@@ -103,6 +121,24 @@ public sealed class ConsolePage(IBrowserContext context, IPage page) : IAsyncDis
         foreach (var role in roles) await Page.GetByRole(AriaRole.Checkbox, new() { Name = role }).CheckAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in (development)" }).ClickAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
+    }
+
+    /// <summary>
+    /// The API from its own build output (same configuration as the tests): at start JasperFx scans the assemblies beside
+    /// it for extensions, and in this project's output it would load this test assembly, whose xunit attributes the API's
+    /// dependency list cannot resolve (the process aborts).
+    /// </summary>
+    private static string ApiBuildOutput()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)); // …/bin/<configuration>/<tfm>
+        var configuration = output.Parent!.Name;
+        for (var directory = output; directory is not null; directory = directory.Parent)
+        {
+            var api = Path.Combine(directory.FullName, "src", "Xylo.Api", "bin", configuration, output.Name, "Xylo.Api.dll");
+            if (File.Exists(api)) return api;
+        }
+
+        throw new InvalidOperationException($"no src/Xylo.Api/bin/{configuration}/{output.Name}/Xylo.Api.dll above {output.FullName}: build the solution");
     }
 
     public async ValueTask DisposeAsync() => await context.DisposeAsync();
