@@ -38,6 +38,14 @@ public sealed class OperatorConsoleTests(ConsoleFixture fixture)
         await page.GetByRole(AriaRole.Link, new() { Name = "Chain" }).ClickAsync();
         await Expect(page.GetByText("Signer")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(fixture.Screenshots, "chain.png"), FullPage = true });
+
+        // pausing a contract asks first; cancelled, nothing is sent
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause rewards", Exact = true }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog);
+        await Expect(confirm).ToContainTextAsync("Pause the rewards contract?");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(confirm).ToHaveCountAsync(0);
+        await Expect(page.GetByText("Sending pause")).ToHaveCountAsync(0);
         console.Errors.ShouldBeEmpty();
     }
 

@@ -36,10 +36,13 @@ export function problemBox(error) {
   const body = error instanceof Problem ? error.body : { title: 'Something went wrong in the console', detail: String(error?.message ?? error) };
   const status = error instanceof Problem && error.status ? ` (${error.status})` : '';
   const fields = Object.entries(body.errors ?? {});
+  const lines = fields.map(([field, messages]) => `${field}: ${[].concat(messages).join('; ')}`);
+  // a validation problem's detail often repeats its one field error: show it once
+  const detail = body.detail && !(lines.length && lines.every(line => body.detail.includes(line))) ? body.detail : null;
   return h('div.problem', { role: 'alert' },
     h('strong', { text: `${body.title ?? 'Error'}${status}` }),
-    body.detail ? h('span.detail', { text: body.detail }) : null,
-    fields.length ? h('ul', {}, fields.map(([field, messages]) => h('li', { text: `${field}: ${[].concat(messages).join('; ')}` }))) : null,
+    detail ? h('span.detail', { text: detail }) : null,
+    lines.length ? h('ul', {}, lines.map(line => h('li', { text: line }))) : null,
     body.correlationId || body.traceId
       ? h('div.meta', { text: `correlation id ${body.correlationId ?? '–'} · trace id ${body.traceId ?? '–'}` }) : null);
 }
