@@ -123,24 +123,6 @@ public sealed class ConsolePage(IBrowserContext context, IPage page) : IAsyncDis
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
     }
 
-    /// <summary>
-    /// The API from its own build output (same configuration as the tests): at start JasperFx scans the assemblies beside
-    /// it for extensions, and in this project's output it would load this test assembly, whose xunit attributes the API's
-    /// dependency list cannot resolve (the process aborts).
-    /// </summary>
-    private static string ApiBuildOutput()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)); // …/bin/<configuration>/<tfm>
-        var configuration = output.Parent!.Name;
-        for (var directory = output; directory is not null; directory = directory.Parent)
-        {
-            var api = Path.Combine(directory.FullName, "src", "Xylo.Api", "bin", configuration, output.Name, "Xylo.Api.dll");
-            if (File.Exists(api)) return api;
-        }
-
-        throw new InvalidOperationException($"no src/Xylo.Api/bin/{configuration}/{output.Name}/Xylo.Api.dll above {output.FullName}: build the solution");
-    }
-
     public async ValueTask DisposeAsync() => await context.DisposeAsync();
 }
 

@@ -1,6 +1,6 @@
 // Pages for the admin role: projections (rebuild with live progress, pause, resume), chain, vault, rewards, users.
 import * as api from './api.js';
-import { h, show, problemBox, guarded, facts, table, time, button, confirmAction, fields, field } from './ui.js';
+import { h, show, problemBox, guarded, facts, table, time, button, confirmAction, fields, field, attempt } from './ui.js';
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 const enc = encodeURIComponent;
@@ -26,23 +26,25 @@ async function projections(main) {
             button('Pause', () => act(`/admin/projections/${enc(p.name)}/pause`, `${p.name} paused`)),
             button('Resume', () => act(`/admin/projections/${enc(p.name)}/resume`, `${p.name} resumed`))) : null))))));
   });
-  const act = async (path, done) => {
-    try {
-      await api.post(path);
-      show(status, h('p.notice', { text: done }));
-    } catch (error) {
-      show(status, problemBox(error));
-    }
-    await load();
-  };
+  const act = (path, done) => attempt(status, async () => { await api.post(path); return done; }, load);
   const rebuild = async (name) => {
     const bar = h('progress', { max: 100, value: 0, 'aria-label': `Rebuild of ${name}` });
     const text = h('span.rebuild-status', { text: 'queued' });
     show(status, h('div.progress', { role: 'status' }, h('strong', { text: `Rebuilding ${name}` }), bar, text));
     try {
       const accepted = await api.post(`/admin/projections/${enc(name)}/rebuild`);
-      for (;;) {
-        const s = await api.get(accepted.location);
+      // every 0.5 s at first, then less often (the API's per-IP rate limit is 100 requests per 15 minutes by default);
+      // a 429 waits and goes on
+      for (let wait = 500; ; wait = Math.min(wait * 1.25, 5000)) {
+        let s;
+        try {
+          s = await api.get(accepted.location);
+        } catch (error) {
+          if (error.status !== 429) throw error;
+          text.textContent = `${text.textContent.replace(/ · rate limited.*$/, '')} · rate limited, asking again in 15 s`;
+          await sleep(15_000);
+          continue;
+        }
         const percent = s.status === 'succeeded' ? 100 : (s.percent ?? 0);
         bar.value = percent;
         const rate = s.eventsPerSecond ? ` · ${s.eventsPerSecond} events/s` : '';
@@ -50,7 +52,7 @@ async function projections(main) {
         text.textContent = `${s.status} · ${s.processedEvents} of ${s.totalEvents} events · ${percent} %${rate}${eta}`;
         if (s.status === 'failed') throw new api.Problem(500, { title: `The rebuild of ${name} failed`, detail: s.error ?? 'no reason recorded' });
         if (s.status === 'succeeded') break;
-        await sleep(500);
+        await sleep(wait);
       }
       await load();
     } catch (error) {
@@ -84,13 +86,10 @@ async function chain(main) {
   const toggle = async (contract, action) => {
     if (!await confirmAction(`${action === 'pause' ? 'Pause' : 'Unpause'} the ${contract} contract? This sends a transaction from the signer.`, action)) return;
     show(status, h('p.notice', { text: `Sending ${action} to ${contract}…` }));
-    try {
+    await attempt(status, async () => {
       const r = await api.post(`/admin/contracts/${contract}/${action}`);
-      show(status, h('p.notice', { text: `${contract}: ${r.paused ? 'paused' : 'not paused'}${r.txHash ? ` · tx ${r.txHash}` : ''}${r.blockNumber ? ` · block ${r.blockNumber}` : ' · not mined yet'}` }));
-    } catch (error) {
-      show(status, problemBox(error));
-    }
-    await load();
+      return `${contract}: ${r.paused ? 'paused' : 'not paused'}${r.txHash ? ` · tx ${r.txHash}` : ''}${r.blockNumber ? ` · block ${r.blockNumber}` : ' · not mined yet'}`;
+    }, load);
   };
   main.append(h('p', {}, button('Refresh', load)), status, view);
   await load();
@@ -120,13 +119,10 @@ async function vault(main) {
       submit: async event => {
         event.preventDefault();
         const { fromBlock } = fields(event.currentTarget);
-        try {
+        await attempt(status, async () => {
           await api.post('/admin/vault/rescan', { fromBlock: Number(fromBlock) });
-          show(status, h('p.notice', { text: `Rescan from block ${fromBlock} requested.` }));
-        } catch (error) {
-          show(status, problemBox(error));
-        }
-        await load();
+          return `Rescan from block ${fromBlock} requested.`;
+        }, load);
       },
     },
   }, field('Rescan from block', { name: 'fromBlock', type: 'number', min: 0, required: true }), h('button', { type: 'submit', text: 'Rescan' }));
@@ -149,13 +145,7 @@ async function rewards(main) {
   });
   const retire = async (reward) => {
     if (!await confirmAction(`Retire "${reward.name}"? No new mints; mints in flight finish.`, 'Retire')) return;
-    try {
-      await api.post(`/admin/rewards/${reward.id}/retirement`);
-      show(status, h('p.notice', { text: `${reward.name} retired.` }));
-    } catch (error) {
-      show(status, problemBox(error));
-    }
-    await load();
+    await attempt(status, async () => { await api.post(`/admin/rewards/${reward.id}/retirement`); return `${reward.name} retired.`; }, load);
   };
   // one Idempotency-Key per filled-in form: a retried submit after a lost answer creates the reward once
   let key = crypto.randomUUID();
@@ -171,15 +161,12 @@ async function rewards(main) {
           availableFrom: f.availableFrom ? new Date(f.availableFrom).toISOString() : null,
           availableUntil: f.availableUntil ? new Date(f.availableUntil).toISOString() : null,
         };
-        try {
+        await attempt(status, async () => {
           const r = await api.post('/admin/rewards', body, { headers: { 'Idempotency-Key': key } });
-          show(status, h('p.notice', { text: `Created ${r.name ?? f.name}.` }));
           form.reset();
           key = crypto.randomUUID();
-        } catch (error) {
-          show(status, problemBox(error));
-        }
-        await load();
+          return `Created ${r.name ?? f.name}.`;
+        }, load);
       },
       input: () => { key = crypto.randomUUID(); },
     },
@@ -198,20 +185,12 @@ async function rewards(main) {
 
 async function users(main, { params, go }) {
   const status = h('div', { 'aria-live': 'polite' });
-  const run = async (work, done) => {
-    try {
-      await work();
-      show(status, h('p.notice', { text: done }));
-    } catch (error) {
-      show(status, problemBox(error));
-    }
-  };
   const form = h('form.stack', { on: { submit: event => event.preventDefault() } },
     field('User id', { name: 'userId', required: true, value: params.get('id') ?? '', placeholder: '0193…', spellcheck: 'false' }),
     h('label', {}, 'Role', h('select', { name: 'role' }, h('option', { text: 'admin' }), h('option', { text: 'auditor' }))),
     field('Suspension reason', { name: 'reason' }));
   const id = () => enc(fields(form).userId);
-  const act = (work, done) => () => form.reportValidity() && run(work, done());
+  const act = (work, done) => () => form.reportValidity() && attempt(status, async () => { await work(); return done(); });
   main.append(
     h('p', {}, 'Find a user\'s id in the auditor\'s ', h('a', { href: '#/events?streamType=user', text: 'event search' }), ' (stream type user) or from their profile.'),
     form,

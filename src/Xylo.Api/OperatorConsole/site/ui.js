@@ -93,3 +93,14 @@ export function fields(form) {
 }
 
 export const field = (label, attrs) => h('label', {}, label, h('input', attrs));
+
+/** Runs an action: the notice it returns, or its problem, in status; then after (a reload), whatever the outcome. */
+export async function attempt(status, work, after) {
+  try {
+    const notice = await work();
+    show(status, notice ? h('p.notice', { text: notice }) : null);
+  } catch (error) {
+    show(status, problemBox(error));
+  }
+  if (after) await after();
+}
