@@ -46,6 +46,12 @@ public sealed class OperatorConsoleTests(ConsoleFixture fixture)
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
         await Expect(confirm).ToHaveCountAsync(0);
         await Expect(page.GetByText("Sending pause")).ToHaveCountAsync(0);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        await page.GetByLabel("Find by handle, X username or id").FillAsync("console-");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Find" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "console-admin" })).ToContainTextAsync("admin, user");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(fixture.Screenshots, "users.png"), FullPage = true });
         console.Errors.ShouldBeEmpty();
     }
 

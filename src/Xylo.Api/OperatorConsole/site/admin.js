@@ -185,15 +185,25 @@ async function rewards(main) {
 
 async function users(main, { params, go }) {
   const status = h('div', { 'aria-live': 'polite' });
+  const found = h('div', { 'aria-live': 'polite' });
   const form = h('form.stack', { on: { submit: event => event.preventDefault() } },
     field('User id', { name: 'userId', required: true, value: params.get('id') ?? '', placeholder: '0193…', spellcheck: 'false' }),
     h('label', {}, 'Role', h('select', { name: 'role' }, h('option', { text: 'admin' }), h('option', { text: 'auditor' }))),
     field('Suspension reason', { name: 'reason' }));
   const id = () => enc(fields(form).userId);
-  const act = (work, done) => () => form.reportValidity() && attempt(status, async () => { await work(); return done(); });
-  main.append(
-    h('p', {}, 'Find a user\'s id in the auditor\'s ', h('a', { href: '#/events?streamType=user', text: 'event search' }), ' (stream type user) or from their profile.'),
-    form,
+  const act = (work, done) => () => form.reportValidity() && attempt(status, async () => { await work(); return done(); }, () => search(params.get('q')));
+  const search = q => q ? guarded(found, async () => {
+    const { users: list } = await api.get(api.withQuery('/admin/users', { q }));
+    show(found, list.length ? table(['Handle', 'Id', 'X', 'Roles', 'Suspended', ''], list.map(u => h('tr', {},
+      h('th', { scope: 'row', text: u.handle }), h('td.mono', { text: u.id }), h('td', { text: u.xUsername ? `@${u.xUsername}` : '–' }),
+      h('td', { text: u.roles.join(', ') }), h('td', {}, u.suspended ? h('span.bad', { text: 'suspended' }) : 'no'),
+      h('td', {}, button('Select', () => { form.elements.userId.value = u.id; form.elements.userId.focus(); })))))
+      : h('p', { text: `No user matches "${q}".` }));
+  }) : null;
+  const finder = h('form.filters', { role: 'search', on: { submit: event => { event.preventDefault(); go(`#/users?${new URLSearchParams({ q: fields(event.currentTarget).q })}`); } } },
+    field('Find by handle, X username or id', { name: 'q', required: true, value: params.get('q') ?? '', size: 36 }),
+    h('button.primary', { type: 'submit', text: 'Find' }));
+  main.append(finder, found, h('h2', { text: 'Change a user' }), form,
     h('div.actions', {},
       button('Grant role', act(() => api.post(`/admin/users/${id()}/roles`, { role: fields(form).role }), () => `granted ${fields(form).role}`), 'primary'),
       button('Revoke role', act(() => api.del(`/admin/users/${id()}/roles/${enc(fields(form).role)}`), () => `revoked ${fields(form).role}`)),
@@ -204,6 +214,7 @@ async function users(main, { params, go }) {
       button('Reinstate', act(() => api.del(`/admin/users/${id()}/suspension`), () => 'reinstated')),
       button('History', () => form.reportValidity() && go(`#/streams/${id()}`))),
     status);
+  await search(params.get('q'));
 }
 
 export const adminPages = [
