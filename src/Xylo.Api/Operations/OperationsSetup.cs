@@ -11,6 +11,7 @@ using Xylo.Api.Operations.Metrics;
 using Xylo.Api.Operations.OpenApi;
 using Xylo.Api.Operations.RateLimiting;
 using Xylo.Api.Operations.Security;
+using Xylo.Api.OperatorConsole;
 
 namespace Xylo.Api.Operations;
 
@@ -49,6 +50,7 @@ public static class OperationsSetup
         app.UseXyloRequestBounds();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseXyloOperatorConsole();
         app.UseRateLimiter();
         app.UseRequestTimeouts();
 

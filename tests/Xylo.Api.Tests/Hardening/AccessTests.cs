@@ -74,6 +74,7 @@ public sealed class AccessTests(PointsFixture fixture)
         ["POST /admin/points/{userId}/holds/{holdId}/void"] = Access.AdminOrIntegrationKey,
 
         ["POST /admin/points/{userId}/adjustments"] = Access.Admin,
+        ["GET /admin/users"] = Access.Admin,
         ["GET /admin/rules"] = Access.Admin,
         ["PUT /admin/rules/{ruleId}"] = Access.Admin,
         ["POST /admin/cache/warm"] = Access.Admin,

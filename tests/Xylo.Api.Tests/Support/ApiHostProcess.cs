@@ -20,15 +20,22 @@ public sealed class ApiHostProcess : IAsyncDisposable
 
     private ApiHostProcess(Process process, string url)
     {
+        Url = url;
         _process = process;
         _http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
     }
 
+    /// <summary>Where the process listens (<c>http://127.0.0.1:port</c>).</summary>
+    public string Url { get; }
+
     /// <param name="settings">Configuration as for an in-process host (<c>Section:Key</c>), passed as environment variables.</param>
-    public static async Task<ApiHostProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string environment = XyloHost.Environment)
+    /// <param name="environment">The ASP.NET Core environment.</param>
+    /// <param name="api">The API's assembly (default: the copy beside the tests).</param>
+    public static async Task<ApiHostProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string environment = XyloHost.Environment,
+        string? api = null)
     {
         var url = $"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}";
-        var api = typeof(Program).Assembly.Location;
+        api ??= typeof(Program).Assembly.Location;
         var start = new ProcessStartInfo("dotnet", [api])
         {
             RedirectStandardOutput = true,

@@ -6,6 +6,7 @@ using Xylo.Api.Features.Contracts;
 using Xylo.Api.Features.Mints;
 using Xylo.Api.Features.Points;
 using Xylo.Api.Features.Rewards;
+using Xylo.Api.Features.Users;
 using Xylo.Api.Features.Vault;
 using Xylo.Api.Features.Wallets;
 using Xylo.Projections.Mints;
@@ -170,6 +171,10 @@ public static class ApiOperations
             "The aggregate rebuilt from its events up to a version or a moment.", Returns: typeof(AuditStreamState)),
 
         // Admin
+        ["GET /admin/users"] = new(Admin, "findUsers", "Find users",
+            "Users whose id is `q`, whose handle starts with `q` or whose X username is `q` (an `@` in front is ignored), by " +
+            "handle, at most `limit` (1–100, default 20): their profiles, with roles and suspension.",
+            Returns: typeof(FoundUsers)),
         ["POST /admin/users/{userId}/roles"] = new(Admin, "grantRole", "Grant a role", "Grants `admin` or `auditor`.",
             RequestExample: """{ "role": "auditor" }""", Status: StatusCodes.Status204NoContent),
         ["DELETE /admin/users/{userId}/roles/{role}"] = new(Admin, "revokeRole", "Revoke a role", "Revokes a role.",
