@@ -103,10 +103,19 @@ public sealed class ClusterFixture : IAsyncLifetime
         return (signedIn.GetProperty("accessToken").GetString()!, signedIn.GetProperty("user").GetProperty("id").GetGuid());
     }
 
+    /// <summary>Links a fresh wallet; a 409 (the sign-up's own handlers writing the user's stream at that moment) is retried as a client would.</summary>
     public async Task LinkWalletAsync(ApiHostProcess node, string token)
     {
-        var nonce = (await JsonAsync(node, HttpMethod.Get, "/auth/wallet/nonce", token: token)).GetProperty("nonce").GetString()!;
-        await JsonAsync(node, HttpMethod.Post, "/me/wallet", Support.Wallets.LinkRequest(EthECKey.GenerateKey(), nonce, Anvil.ChainId), token);
+        var key = EthECKey.GenerateKey();
+        for (var attempt = 1; ; attempt++)
+        {
+            var nonce = (await JsonAsync(node, HttpMethod.Get, "/auth/wallet/nonce", token: token)).GetProperty("nonce").GetString()!;
+            using var response = await node.SendJsonAsync(HttpMethod.Post, "/me/wallet", Support.Wallets.LinkRequest(key, nonce, Anvil.ChainId), token, NewClient());
+            if (response.StatusCode == System.Net.HttpStatusCode.OK) return;
+            if (response.StatusCode != System.Net.HttpStatusCode.Conflict || attempt == 5)
+                throw new InvalidOperationException($"POST /me/wallet answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            await Task.Delay(200 * attempt);
+        }
     }
 
     /// <summary>The node that runs the daemon now (null while none does), as the nodes themselves report it.</summary>
