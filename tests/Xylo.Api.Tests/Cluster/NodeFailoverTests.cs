@@ -70,6 +70,9 @@ public sealed class NodeFailoverTests(ClusterFixture cluster) : IClassFixture<Cl
         var projectionsCaughtUp = await TimeUntilAsync(clock, async () => await CaughtUpAsync(survivor, admin, lastBeforeKill));
         var archived = await TimeUntilAsync(clock, async () => await ArchivedToAsync() >= lastBeforeKill);
         var minted = await TimeUntilAsync(clock, async () => (await MintsAsync(mints)).All(m => m?.Status == MintView.Confirmed));
+        TestContext.Current.AddAttachment("failover-times",
+            $"after SIGKILL of the daemon's node: daemon on the survivor {daemonMoved:0.0} s, projections caught up {projectionsCaughtUp:0.0} s, " +
+            $"archive past the kill {archived:0.0} s, {mints.Count} mints in flight confirmed {minted:0.0} s");
 
         // Mints: each confirmed with exactly one token; one nonce each, none skipped, none used twice, although both nodes signed.
         var views = (await MintsAsync(mints)).Select(m => m!).ToList();
@@ -103,10 +106,6 @@ public sealed class NodeFailoverTests(ClusterFixture cluster) : IClassFixture<Cl
 
         // The rate limit survived with Redis: the survivor still refuses the client.
         await RewardsAsync(survivor, client, HttpStatusCode.TooManyRequests);
-
-        TestContext.Current.AddAttachment("failover-times",
-            $"after SIGKILL of the daemon's node: daemon on the survivor {daemonMoved:0.0} s, projections caught up {projectionsCaughtUp:0.0} s, " +
-            $"archive past the kill {archived:0.0} s, {mints.Count} mints in flight confirmed {minted:0.0} s");
     }
 
     [Fact]
