@@ -41,7 +41,7 @@ public sealed class SignerNonceWritersTests
                 {
                     await using var session = store.LightweightSession();
                     // The row exists, so the chain is never asked for the first nonce.
-                    var nonce = await SignerNonces.TakeAsync(session, chain: null!, count: 1, CancellationToken.None);
+                    var nonce = await SignerNonces.TakeAsync(session, Signer, () => throw new InvalidOperationException("the chain was asked"), 1, CancellationToken.None);
                     session.Store(new SignedTransaction(SignedTransaction.IdFor(Signer, nonce), Signer, nonce, $"0x{i:x64}", "0x", $"test:{i}", DateTimeOffset.UtcNow));
                     try
                     {
