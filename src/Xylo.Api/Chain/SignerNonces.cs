@@ -21,14 +21,18 @@ public static class SignerNonces
     /// caller records a signed transaction for every one of them in the same transaction. Two nodes taking one
     /// nonce collide on the document's version (or on the insert of the first), and one of them retries.
     /// </summary>
-    public static async Task<long> TakeAsync(IDocumentSession session, ChainGateway chain, int count, CancellationToken cancellation)
+    public static Task<long> TakeAsync(IDocumentSession session, ChainGateway chain, int count, CancellationToken cancellation) =>
+        TakeAsync(session, chain.Signer, () => chain.TransactionCountAsync(pending: true), count, cancellation);
+
+    /// <summary>As above, for a signer by address; <paramref name="chainPending"/> (its pending count) is asked only for its very first nonce.</summary>
+    public static async Task<long> TakeAsync(IDocumentSession session, string signer, Func<Task<long>> chainPending, int count, CancellationToken cancellation)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        var current = await session.LoadAsync<SignerNonce>(chain.Signer, cancellation);
+        var current = await session.LoadAsync<SignerNonce>(signer, cancellation);
         if (current is null)
         {
-            var first = await chain.TransactionCountAsync(pending: true);
-            session.Insert(new SignerNonce(chain.Signer, first + count));
+            var first = await chainPending();
+            session.Insert(new SignerNonce(signer, first + count));
             return first;
         }
 

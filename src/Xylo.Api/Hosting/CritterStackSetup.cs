@@ -70,6 +70,11 @@ public static class CritterStackSetup
             // Mints:PollIntervalMilliseconds) waits in the inbox for this poller: its 5 s default stretched a 1 s poll
             // to up to 5 s per step (bench mints: broadcast→mined p50 2.8 s on 1 s blocks).
             options.Durability.ScheduledJobPollingTime = TimeSpan.FromSeconds(1);
+            // Several nodes on one database: a node that stops heartbeating (killed, cut off) is ejected after
+            // Cluster:NodeStaleSeconds plus two beats, and its durable inbox (queued mint steps, notices) goes to the nodes
+            // left. Wolverine's defaults (a beat every 10 s, stale after 60 s) left a killed node's chain work idle ~80 s.
+            options.Durability.HealthCheckPollingTime = TimeSpan.FromSeconds(builder.Configuration.GetValue("Cluster:HeartbeatSeconds", 5.0));
+            options.Durability.StaleNodeTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Cluster:NodeStaleSeconds", 20.0));
             // Two handlers appending to one stream at once (a rule firing while its user acts, two steps of one
             // mint): the loser retries against the new version, and its decision finds the work done or redoes it.
             options.OnException<JasperFx.ConcurrencyException>().RetryWithCooldown(

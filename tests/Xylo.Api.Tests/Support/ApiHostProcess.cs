@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Mints;
 
@@ -20,13 +21,17 @@ public sealed class ApiHostProcess : IAsyncDisposable
 
     private ApiHostProcess(Process process, string url)
     {
-        Url = url;
         _process = process;
+        Url = url;
         _http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     /// <summary>Where the process listens (<c>http://127.0.0.1:port</c>).</summary>
     public string Url { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
 
     /// <param name="settings">Configuration as for an in-process host (<c>Section:Key</c>), passed as environment variables.</param>
     /// <param name="environment">The ASP.NET Core environment.</param>
@@ -98,6 +103,38 @@ public sealed class ApiHostProcess : IAsyncDisposable
 
     /// <summary>Any request to the process (relative URI), for callers that shape their own.</summary>
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellation) => _http.SendAsync(request, cancellation);
+
+    /// <summary>
+    /// A request with a JSON body (or none) and an optional bearer token and client address (X-Forwarded-For, honoured when
+    /// <c>RateLimiting:TrustedProxies</c> lists the loopback); the JSON answer, after checking the status.
+    /// </summary>
+    public async Task<JsonElement> JsonAsync(HttpMethod method, string path, object? body = null, string? token = null, string? client = null,
+        HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await SendJsonAsync(method, path, body, token, client);
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != expected)
+            throw new InvalidOperationException($"{method} {path} on {Url} answered {(int)response.StatusCode}, not {(int)expected}: {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<HttpResponseMessage> SendJsonAsync(HttpMethod method, string path, object? body = null, string? token = null, string? client = null,
+        CancellationToken cancellation = default)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (body is not null) request.Content = JsonContent.Create(body);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (client is not null) request.Headers.Add("X-Forwarded-For", client);
+        return await _http.SendAsync(request, cancellation);
+    }
+
+    /// <summary>SIGTERM: the host shuts down gracefully (drains, releases its leases); waits for the exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync();
+    }
 
     /// <summary>SIGKILL: the process ends where it is.</summary>
     public async Task KillAsync()

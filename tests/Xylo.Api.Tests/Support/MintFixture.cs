@@ -36,14 +36,21 @@ public sealed class MintFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await Anvil.StartAsync();
-        var admin = Admin;
-        Deployment = await ContractDeployer.DeployAsync(admin);
-        await admin.SendAsync(Deployment.RewardsContract, new GrantRoleFunction { Role = XyloRoles.Minter, Account = Signer });
-        await admin.SendAsync(Deployment.RewardsContract, new GrantRoleFunction { Role = XyloRoles.Pauser, Account = Signer });
-        await admin.SendAsync(Deployment.VaultContract, new GrantRoleFunction { Role = XyloRoles.Pauser, Account = Signer });
+        Deployment = await DeployAsync(Anvil, Signer);
         Proxy = await ChainProxy.StartAsync(Anvil.RpcUrl);
         Slack = await FakeSlack.StartAsync();
         Host = await StartHostAsync();
+    }
+
+    /// <summary>Both contracts deployed by account 0, which makes <paramref name="signer"/> minter and pauser.</summary>
+    public static async Task<ContractDeployment> DeployAsync(AnvilProcess anvil, string signer)
+    {
+        var admin = ChainFixture.NewWeb3(anvil, 0);
+        var deployment = await ContractDeployer.DeployAsync(admin);
+        await admin.SendAsync(deployment.RewardsContract, new GrantRoleFunction { Role = XyloRoles.Minter, Account = signer });
+        await admin.SendAsync(deployment.RewardsContract, new GrantRoleFunction { Role = XyloRoles.Pauser, Account = signer });
+        await admin.SendAsync(deployment.VaultContract, new GrantRoleFunction { Role = XyloRoles.Pauser, Account = signer });
+        return deployment;
     }
 
     public Task<IAlbaHost> StartHostAsync(IReadOnlyDictionary<string, string?>? overrides = null) =>

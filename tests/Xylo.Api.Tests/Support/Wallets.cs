@@ -23,6 +23,16 @@ public static class Wallets
             s.Get.Url("/auth/wallet/nonce");
             s.WithBearer(user);
         })).ReadJsonAsync<WalletNonceResponse>();
+        await host.Scenario(s =>
+        {
+            s.Post.Json(LinkRequest(key, nonce.Nonce, chainId)).ToUrl("/me/wallet");
+            s.WithBearer(user);
+        });
+    }
+
+    /// <summary>The body of <c>POST /me/wallet</c>: a Sign-In with Ethereum message for the test domain, signed by <paramref name="key"/>.</summary>
+    public static LinkWalletRequest LinkRequest(EthECKey key, string nonce, long chainId)
+    {
         var text = new Xylo.Domain.Wallets.SiweMessage
         {
             Domain = IdentityFixture.SiweDomain,
@@ -30,14 +40,10 @@ public static class Wallets
             Statement = "Link this wallet to my XYLO account.",
             Uri = IdentityFixture.SiweUri + "/wallet",
             ChainId = chainId,
-            Nonce = nonce.Nonce,
+            Nonce = nonce,
             IssuedAt = DateTimeOffset.UtcNow,
             ExpirationTime = DateTimeOffset.UtcNow.AddMinutes(5),
         }.ToText();
-        await host.Scenario(s =>
-        {
-            s.Post.Json(new LinkWalletRequest(text, new EthereumMessageSigner().EncodeUTF8AndSign(text, key))).ToUrl("/me/wallet");
-            s.WithBearer(user);
-        });
+        return new LinkWalletRequest(text, new EthereumMessageSigner().EncodeUTF8AndSign(text, key));
     }
 }

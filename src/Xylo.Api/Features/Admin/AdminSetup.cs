@@ -8,6 +8,7 @@ public static class AdminSetup
     {
         services.AddSingleton<RebuildRegistry>();
         services.AddSingleton<ProjectionCatalog>();
+        services.AddSingleton<ProjectionPauses>();
         services.AddHostedService<RebuildRunner>();
         return services;
     }
@@ -15,6 +16,7 @@ public static class AdminSetup
     public static StoreOptions AddAdminDocuments(this StoreOptions options)
     {
         options.Schema.For<ProjectionRebuild>().UseOptimisticConcurrency(true).Index(j => j.Status);
+        options.Schema.For<ProjectionPause>();
         return options;
     }
 }

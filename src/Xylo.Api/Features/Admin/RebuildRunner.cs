@@ -6,10 +6,11 @@ namespace Xylo.Api.Features.Admin;
 /// Runs queued rebuilds, one at a time, on the node that runs the daemon (HotCold: the leader; other nodes
 /// leave the job queued for it). A claim is a version-checked update, so two nodes never run one job.
 /// Projections are rebuilt through Marten's daemon (teardown, replay to the high-water mark, then the
-/// continuous shard restarts from there); subscriptions are rewound to the start of the log.
+/// continuous shard restarts from there); subscriptions are rewound to the start of the log. Each poll also applies
+/// the pauses recorded by any node (<see cref="ProjectionPauses"/>).
 /// </summary>
-public sealed partial class RebuildRunner(IDocumentStore store, ProjectionCatalog catalog, RebuildRegistry running, TimeProvider clock,
-    IConfiguration configuration, ILogger<RebuildRunner> logger) : BackgroundService
+public sealed partial class RebuildRunner(IDocumentStore store, ProjectionCatalog catalog, RebuildRegistry running, ProjectionPauses pauses,
+    TimeProvider clock, IConfiguration configuration, ILogger<RebuildRunner> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,6 +21,7 @@ public sealed partial class RebuildRunner(IDocumentStore store, ProjectionCatalo
             try
             {
                 while (catalog.DaemonRunsHere && await ClaimNextAsync(stoppingToken) is { } job) await RunAsync(job, stoppingToken);
+                await pauses.ApplyAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
 using Wolverine.Http;
+using Wolverine.Marten.Publishing;
+using Wolverine.Runtime;
 using Xylo.Api.Features.Admin;
 
 namespace Internal.Generated.WolverineHandlers
@@ -13,17 +15,30 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class POST_admin_projections_name_pause : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly System.TimeProvider _timeProvider;
+        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
+        private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
         private readonly Xylo.Api.Features.Admin.ProjectionCatalog _projectionCatalog;
+        private readonly Xylo.Api.Features.Admin.ProjectionPauses _projectionPauses;
 
-        public POST_admin_projections_name_pause(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Xylo.Api.Features.Admin.ProjectionCatalog projectionCatalog) : base(wolverineHttpOptions)
+        public POST_admin_projections_name_pause(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime, Xylo.Api.Features.Admin.ProjectionCatalog projectionCatalog, Xylo.Api.Features.Admin.ProjectionPauses projectionPauses) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _timeProvider = timeProvider;
+            _outboxedSessionFactory = outboxedSessionFactory;
+            _wolverineRuntime = wolverineRuntime;
             _projectionCatalog = projectionCatalog;
+            _projectionPauses = projectionPauses;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
+            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
+            Wolverine.Http.Runtime.UserNameMiddleware.Apply(httpContext, messageContext);
+            // Building the Marten session
+            await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Xylo.Api.Features.Admin.PauseProjectionEndpoint").SetTag("http.route", "/admin/projections/{name}/pause").SetTag("http.request.method", "POST");
+            Xylo.Api.Operations.Logging.CorrelationIdOnEvents.Before(httpContext, documentSession);
             var name = (string?)httpContext.GetRouteValue("name");
             if(name == null)
             {
@@ -33,7 +48,15 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Xylo.Api.Features.Admin.PauseProjectionEndpoint.Pause(name, _projectionCatalog, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Xylo.Api.Features.Admin.PauseProjectionEndpoint.Pause(name, httpContext.User, _projectionCatalog, _projectionPauses, documentSession, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+
+            
+            // Save all pending changes to this Marten session
+            await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);
+
+            
+            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+            await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -43,6 +43,7 @@ namespace Xylo.Client.Admin.Projections.Item.Pause
         /// <exception cref="global::Xylo.Client.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::Xylo.Client.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::Xylo.Client.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::Xylo.Client.Models.ProblemDetails">When receiving a 409 status code</exception>
         /// <exception cref="global::Xylo.Client.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -60,6 +61,7 @@ namespace Xylo.Client.Admin.Projections.Item.Pause
                 { "401", global::Xylo.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::Xylo.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::Xylo.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "409", global::Xylo.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::Xylo.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Xylo.Client.Models.ProjectionStatus>(requestInfo, global::Xylo.Client.Models.ProjectionStatus.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
