@@ -139,6 +139,10 @@ public sealed partial class ChainGateway
 
     private volatile QuoteAt? _lastQuote;
 
+    /// <summary>A mint's own transaction (its <see cref="MintCall"/> to the rewards contract), signed with the given nonce, gas and fees.</summary>
+    public SignedMintTransaction SignMint(Mint mint, long nonce, long gasLimit, FeeQuote fees) =>
+        Sign(RewardsContract, MintCall(mint).GetCallData().ToHex(true), nonce, gasLimit, fees);
+
     /// <summary>
     /// Signs offline: the bytes and hash exist before anything is sent, so they can be recorded first. Safe to call from
     /// several threads at once (a batch signs in parallel: each signature is CPU work only).

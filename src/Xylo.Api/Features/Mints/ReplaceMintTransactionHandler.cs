@@ -1,7 +1,5 @@
 using Marten;
 using Microsoft.Extensions.Options;
-using Nethereum.Contracts;
-using Nethereum.Hex.HexConvertors.Extensions;
 using Wolverine;
 using Xylo.Api.Chain;
 using Xylo.Domain.Mints;
@@ -32,7 +30,7 @@ public static class ReplaceMintTransactionHandler
             return [new BroadcastMint(mint.Id).DelayedFor(replaceAfter)];
         }
 
-        var tx = chain.Sign(chain.RewardsContract, ChainGateway.MintCall(mint).GetCallData().ToHex(true), nonce, mint.GasLimit, new FeeQuote(maxFee, priority));
+        var tx = chain.SignMint(mint, nonce, mint.GasLimit, new FeeQuote(maxFee, priority));
         stream.AppendMany(MintDecisions.Replace(mint, tx, now).Events);
         SignerNonces.Record(session, tx, $"mint:{mint.Id}", now);
         logger.LogWarning("Mint {MintId}: nonce {Nonce} re-signed as {TxHash} with max fee {MaxFee} wei (was {OldFee})", mint.Id, nonce, tx.TxHash, maxFee, mint.MaxFeePerGas);

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using JasperFx.Events;
 using Marten;
-using Nethereum.Contracts;
-using Nethereum.Hex.HexConvertors.Extensions;
 using Xylo.Api.Chain;
 using Xylo.Api.External.Slack;
 using Xylo.Domain.Mints;
@@ -93,8 +91,7 @@ public static class SignMintHandler
         var first = await SignerNonces.TakeAsync(session, chain, ready.Count, cancellation);
         var signed = new SignedMintTransaction[ready.Count];
         var signing = Stopwatch.GetTimestamp();
-        Parallel.For(0, ready.Count, new ParallelOptions { CancellationToken = cancellation }, k => signed[k] = chain.Sign(chain.RewardsContract,
-            ChainGateway.MintCall(ready[k].Stream.Aggregate!).GetCallData().ToHex(true), first + k, chain.GasLimitFor(ready[k].GasEstimate), fees));
+        Parallel.For(0, ready.Count, new ParallelOptions { CancellationToken = cancellation }, k => signed[k] = chain.SignMint(ready[k].Stream.Aggregate!, first + k, chain.GasLimitFor(ready[k].GasEstimate), fees));
         var signatures = Stopwatch.GetElapsedTime(signing);
         for (var k = 0; k < ready.Count; k++)
         {
