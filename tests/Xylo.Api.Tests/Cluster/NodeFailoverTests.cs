@@ -273,10 +273,11 @@ public sealed class NodeFailoverTests(ClusterFixture cluster) : IClassFixture<Cl
         return mints.Select(m => views.SingleOrDefault(v => v.Id == m.MintId)).ToList();
     }
 
-    private async Task<Dictionary<string, long>> LeaderboardAsync()
+    // Ordered by id: a rebuild rewrites the rows, so the table's physical order changes while its content must not.
+    private async Task<SortedDictionary<string, long>> LeaderboardAsync()
     {
         await using var session = cluster.Store.QuerySession();
-        return (await session.Query<LeaderboardEntry>().ToListAsync()).ToDictionary(e => e.Id, e => e.Points);
+        return new SortedDictionary<string, long>((await session.Query<LeaderboardEntry>().ToListAsync()).ToDictionary(e => e.Id, e => e.Points), StringComparer.Ordinal);
     }
 
     private static string AllTime(Guid userId) => LeaderboardPeriods.Key(LeaderboardPeriods.AllTime, userId);
