@@ -24,6 +24,7 @@ jasperFx.RegisterCommandsFromExtensionAssemblies();
 jasperFx.ApplyExtensions(builder.Services);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
+if (XyloDatabase.ForLogReplay(args)) builder.Configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.CustomPlans)}"] = "true";
 builder.AddXyloHostStartup();
 builder.AddXyloOperations();
 builder.AddXyloCritterStack();

@@ -167,6 +167,29 @@ public sealed partial class ChainGateway
         return new SignedMintTransaction(Signer, nonce, hash, raw, gasLimit, fees.MaxFeePerGas, fees.MaxPriorityFeePerGas);
     }
 
+    /// <summary>
+    /// What the first signing batch after a start would otherwise pay for: the key's derivations, the code of a call's
+    /// encoding and of a signature, and <paramref name="connections"/> connections to the node for a batch's parallel
+    /// dry runs (measured: 1.7 s for the first batch of 45 mints, 0.3–0.8 s for the next batches of about 60). Nothing is
+    /// sent: the dry runs are estimates of a throwaway mint, and the transaction signed here is dropped.
+    /// </summary>
+    public async Task WarmUpAsync(int connections)
+    {
+        var call = new MintFunction { To = Signer, Uri = "warm-up", RequestId = new byte[32] };
+        Sign(RewardsContract, call.GetCallData().ToHex(true), 0, 100_000, new FeeQuote(1, 1));
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+        {
+            try
+            {
+                await EstimateGasAsync(RewardsContract, new MintFunction { To = Signer, Uri = "warm-up", RequestId = new byte[32] });
+            }
+            catch (SmartContractRevertException)
+            {
+                // A paused contract answers with a revert: the connection is open all the same.
+            }
+        }));
+    }
+
     // A signature's r and s as the integers they are: no leading zero bytes (RLP encodes integers that way).
     private static byte[] Minimal(byte[] bytes) => bytes.AsSpan().TrimStart((byte)0).ToArray();
 

@@ -129,7 +129,7 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
     private static async Task<bool> RestoreAsync(IAsyncEnumerable<StoredEvent> events, string databaseUrl, string schema, string what)
     {
         var clock = Stopwatch.StartNew();
-        await using var database = XyloDatabase.Create(databaseUrl, new DatabaseOptions());
+        await using var database = XyloDatabase.Create(databaseUrl, new DatabaseOptions { CustomPlans = true });
         await using var store = new DocumentStore(new StoreOptions().ConfigureXyloStore(database, schema));
         var importer = new EventLogImporter(database, schema);
         await importer.EnsureEmptyAsync(CancellationToken.None);

@@ -37,13 +37,20 @@ public static class LeaderboardPeriods
 /// document is read, and the daemon commits the statement with its progress, so no page is counted twice. A rebuild
 /// deletes every entry first (<see cref="Register"/>).
 /// </remarks>
-public sealed class LeaderboardProjection : IProjection
+public sealed class LeaderboardProjection : ProjectionBase, IProjection
 {
-    public const string Name = "LeaderboardEntry";
+    public const string ProjectionName = "LeaderboardEntry";
+
+    /// <summary>Only <see cref="PointsEarned"/> is read: the daemon's page query filters on the event type index.</summary>
+    public LeaderboardProjection()
+    {
+        Name = ProjectionName;
+        IncludeType<PointsEarned>();
+    }
 
     public static void Register(StoreOptions options)
     {
-        options.Projections.Add(new LeaderboardProjection(), ProjectionLifecycle.Async, Name,
+        options.Projections.Add(new LeaderboardProjection(), ProjectionLifecycle.Async, ProjectionName,
             async => async.DeleteViewTypeOnTeardown<LeaderboardEntry>());
         // Numeric revisions, as the aggregation this projection replaced kept them: existing tables need no migration.
         options.Schema.For<LeaderboardEntry>().UseNumericRevisions(true).Duplicate(x => x.Period).Index(x => x.Points);

@@ -33,7 +33,7 @@ public sealed class RebuildingTests(RecoveryFixture fixture)
                 await daemon.RebuildProjectionAsync(name, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
             }
 
-            await daemon.StartAgentAsync($"{LeaderboardProjection.Name}:All", TestContext.Current.CancellationToken);
+            await daemon.StartAgentAsync($"{LeaderboardProjection.ProjectionName}:All", TestContext.Current.CancellationToken);
             await ((IDocumentStore)store).WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
             (await fixture.DigestAsync(fixture.DatabaseUrl, CritterStackSetup.Schema)).ShouldBe(fixture.LiveDigest, "a daemon rebuild gives the views the appends gave");
             (await fixture.DigestAsync(restored, CritterStackSetup.Schema)).ShouldBe(fixture.LiveDigest, output);

@@ -32,6 +32,15 @@ public sealed class MintReconciler(
             return;
         }
 
+        try
+        {
+            await chain.WarmUpAsync(SignMintHandler.PreflightParallelism);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            logger.LogWarning(failure, "Signer warm-up failed; the first signing batch will pay for it");
+        }
+
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.ReconcileIntervalSeconds), clock);
         do
         {
