@@ -21,8 +21,10 @@ public static class ProjectionRebuilder
         var reporter = ReportAsync(store, names, head, clock, progress, stop.Token);
         try
         {
-            // The views are independent: while one waits on the database, another folds on the CPU.
-            await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellation },
+            // The views are independent and all start at once, as the projections command runs them: the longest (the
+            // points accounts) sets the wall time, and the others fold on the CPU while it waits on the database. Two at
+            // a time, the leaderboard started only after the accounts and the restore's rebuild took 145 s, not 60 s.
+            await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = names.Count, CancellationToken = cancellation },
                 async (name, ct) =>
                 {
                     var started = clock.Elapsed;

@@ -138,6 +138,10 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var imported = await importer.ImportAsync(events,
             (count, rate) => Console.Error.WriteLine($"imported {count:N0} events ({rate:N0} events/s)"), CancellationToken.None);
+        // Statistics for the freshly copied log before anything plans a query on it: without them the rebuild's page
+        // queries were planned blind (a 1,000,000-event restore rebuilt in 106.6 s, against 58 s for the same views
+        // rebuilt by the projections command on a log that had been analyzed).
+        await importer.AnalyzeAsync(CancellationToken.None);
         var importTime = clock.Elapsed;
 
         var rebuildTime = await ProjectionRebuilder.RebuildAllAsync(store, imported.LastSequence, line => Console.Error.WriteLine(line), CancellationToken.None);
