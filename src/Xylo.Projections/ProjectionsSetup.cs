@@ -18,7 +18,16 @@ namespace Xylo.Projections;
 
 public static class ProjectionsSetup
 {
+    /// <summary>Events per page where every statement is planned with its parameters: the commands that replay the log.</summary>
     public const int RebuildPageSize = 10_000;
+
+    /// <summary>
+    /// Events per page in the API, whose prepared statements get PostgreSQL's generic plans. The generic plan of the
+    /// daemon's page query guesses that a sequence range holds 0.5 % of the log; when the page may be larger than that
+    /// guess it hashes every row of <c>mt_streams</c> and sorts the range: measured on a 1,000,000-event log with
+    /// 95,240 streams, 65 ms for a page of 300 events with 10,000-event pages against 0.8 ms with 500-event pages.
+    /// </summary>
+    public const int LivePageSize = 500;
 
     public const int RebuildFlushAggregates = 100_000;
 
@@ -26,7 +35,7 @@ public static class ProjectionsSetup
     /// Write-side state is snapshotted inline (a command loads one document instead of replaying its
     /// stream), then every read model and its projection; each area adds its own lines here.
     /// </summary>
-    public static StoreOptions AddXyloProjections(this StoreOptions options)
+    public static StoreOptions AddXyloProjections(this StoreOptions options, bool plansWithParameters)
     {
         options.Projections.Snapshot<User>(SnapshotLifecycle.Inline);
         options.Projections.Snapshot<ExternalLogin>(SnapshotLifecycle.Inline);
@@ -52,22 +61,22 @@ public static class ProjectionsSetup
         // A vault log's snapshot is its read model too (GET /me/vault) and the index of deposits the points rule has to settle.
         options.Projections.Snapshot<VaultLog>(SnapshotLifecycle.Inline);
         options.Projections.Add<VaultPositionProjection>(ProjectionLifecycle.Inline);
-        return options.UseBulkRebuilds();
+        return options.UseBulkRebuilds(plansWithParameters ? RebuildPageSize : LivePageSize);
     }
 
     /// <summary>
-    /// Rebuilds (<c>projections rebuild</c>, the admin's rebuild, restore) read the log in pages of
-    /// <see cref="RebuildPageSize"/> events, keep each aggregate in memory across pages and write it once per flush of
+    /// Rebuilds (<c>projections rebuild</c>, restore; the admin's rebuild in the API in pages of <see cref="LivePageSize"/>)
+    /// read the log in pages of <see cref="RebuildPageSize"/> events, keep each aggregate in memory across pages and write it once per flush of
     /// <see cref="RebuildFlushAggregates"/> aggregates, by binary COPY when the rebuild creates it: Marten's own
     /// rebuild machinery, running the same Create/Apply code as the live projections.
     /// </summary>
-    private static StoreOptions UseBulkRebuilds(this StoreOptions options)
+    private static StoreOptions UseBulkRebuilds(this StoreOptions options, int pageSize)
     {
         options.Projections.RebuildWithBulkCopy = true;
         foreach (var projection in options.Projections.All)
         {
             // Pages for the daemon's catch-up too, which only the async leaderboard has: up to that many events when behind.
-            projection.Options.BatchSize = RebuildPageSize;
+            projection.Options.BatchSize = pageSize;
             projection.Options.RebuildFlushThreshold = RebuildFlushAggregates;
         }
 

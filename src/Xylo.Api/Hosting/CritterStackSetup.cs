@@ -118,7 +118,7 @@ public static class CritterStackSetup
         // most of a mint's 2.4 s from request to signature. A look is one small query on the daemon's node.
         options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
         options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
-        options.AddXyloProjections();
+        options.AddXyloProjections(XyloDatabase.PlansWithParameters(dataSource));
         options.AddAuthDocuments();
         options.AddWalletDocuments();
         options.AddPointsDocuments();

@@ -70,11 +70,17 @@ public static class XyloDatabase
             NoResetOnClose = true,
             CommandTimeout = options.CommandTimeoutSeconds,
         };
-        if (options.CustomPlans) connection.Options = "-c plan_cache_mode=force_custom_plan";
+        if (options.CustomPlans) connection.Options = $"-c {ForceCustomPlans}";
         connection.ApplicationName ??= applicationName ?? options.ApplicationName;
         if (connectTimeoutSeconds is { } timeout && !given.ConnectionString.Contains("Timeout=", StringComparison.OrdinalIgnoreCase)) connection.Timeout = timeout;
         return new NpgsqlDataSourceBuilder(connection.ConnectionString).UseLoggerFactory(CheckoutCounter.Factory).Build();
     }
+
+    /// <summary>Whether the pool was built with <see cref="DatabaseOptions.CustomPlans"/>.</summary>
+    public static bool PlansWithParameters(NpgsqlDataSource dataSource) =>
+        new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Options?.Contains(ForceCustomPlans, StringComparison.Ordinal) == true;
+
+    private const string ForceCustomPlans = "plan_cache_mode=force_custom_plan";
 
     /// <summary>The commands that replay long ranges of the log in one process: <see cref="DatabaseOptions.CustomPlans"/>.</summary>
     public static bool ForLogReplay(string[] args) => args is ["projections", ..] or ["recovery", ..];
