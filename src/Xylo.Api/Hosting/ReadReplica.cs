@@ -131,7 +131,17 @@ public sealed partial class ReadReplica : BackgroundService
             await using var connection = await source.OpenConnectionAsync(cancellation);
             await using var transaction = await connection.BeginTransactionAsync(cancellation);
             await using var session = store.QuerySession(Marten.Services.SessionOptions.ForTransaction(transaction));
-            return await query(session);
+            try
+            {
+                return await query(session);
+            }
+            catch (InvalidOperationException ex) when (connection.FullState != System.Data.ConnectionState.Open)
+            {
+                // A pooled connection to a replica that went away breaks under the first query; Marten's retry of it then
+                // finds the transaction gone ("Transaction is already completed"). The replica failed, not the read: the
+                // read goes to the primary (this answered 500 once in the test that stops the replica).
+                throw new NpgsqlException("the replica's connection broke under a read", ex);
+            }
         }, cancellation);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
