@@ -32,6 +32,8 @@ public sealed class MintReconciler(
             return;
         }
 
+        // Off the host's start: the warm-up's first part (key derivation, a signature) is CPU work before any await.
+        await Task.Yield();
         try
         {
             await chain.WarmUpAsync(SignMintHandler.PreflightParallelism);
