@@ -175,17 +175,19 @@ public sealed partial class ChainGateway
     /// </summary>
     public async Task WarmUpAsync(int connections)
     {
-        var call = new MintFunction { To = Signer, Uri = "warm-up", RequestId = new byte[32] };
+        // Not zero (the contract refuses a zero request id) and never a mint's: mint request ids are the mints' own.
+        var requestId = new Sha3Keccack().CalculateHash(System.Text.Encoding.UTF8.GetBytes("xylo:signer-warm-up"));
+        var call = new MintFunction { To = Signer, Uri = "warm-up", RequestId = requestId };
         Sign(RewardsContract, call.GetCallData().ToHex(true), 0, 100_000, new FeeQuote(1, 1));
         await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
         {
             try
             {
-                await EstimateGasAsync(RewardsContract, new MintFunction { To = Signer, Uri = "warm-up", RequestId = new byte[32] });
+                await EstimateGasAsync(RewardsContract, new MintFunction { To = Signer, Uri = "warm-up", RequestId = requestId });
             }
-            catch (SmartContractRevertException)
+            catch (Exception revert) when (revert is SmartContractRevertException or SmartContractCustomErrorRevertException)
             {
-                // A paused contract answers with a revert: the connection is open all the same.
+                // A paused contract (or any other refusal) answers with a revert: the connection is open all the same.
             }
         }));
     }
