@@ -20,6 +20,9 @@ namespace Xylo.Api.Chain;
 
 public sealed record FeeQuote(long MaxFeePerGas, long MaxPriorityFeePerGas);
 
+/// <summary>A mined transaction: whether it succeeded, and in which block.</summary>
+public sealed record TransactionOutcome(bool Succeeded, long BlockNumber);
+
 public enum BroadcastResult
 {
     Accepted,
@@ -112,6 +115,19 @@ public sealed partial class ChainGateway
             return new MintPreflight.Reverts(revert.RevertMessage ?? revert.Message);
         }
     }
+
+    /// <summary>A pause or unpause of <paramref name="contract"/> (rewards or vault), signed with the given nonce and fees, its gas estimated first.</summary>
+    public async Task<SignedMintTransaction> SignPauseAsync(string contract, bool pause, long nonce, FeeQuote fees)
+    {
+        var (gas, callData) = pause
+            ? (await EstimateGasAsync(contract, new PauseFunction()), new PauseFunction().GetCallData())
+            : (await EstimateGasAsync(contract, new UnpauseFunction()), new UnpauseFunction().GetCallData());
+        return Sign(contract, callData.ToHex(true), nonce, GasLimitFor(gas), fees);
+    }
+
+    /// <summary>How a sent transaction ended, once mined: null while it is not.</summary>
+    public async Task<TransactionOutcome?> OutcomeAsync(string txHash) =>
+        await ReceiptAsync(txHash) is { } receipt ? new TransactionOutcome(receipt.Status?.Value == 1, (long)receipt.BlockNumber.Value) : null;
 
     public async Task<long> EstimateGasAsync<TFunction>(string contract, TFunction call)
         where TFunction : FunctionMessage, new()
@@ -368,7 +384,7 @@ public sealed partial class ChainGateway
         Topics = [EventExtensions.GetEventABI<RewardMintedEventDTO>().Sha3Signature.EnsureHexPrefix(), requestId.ToLowerInvariant()],
     };
 
-    public async Task<TransactionReceipt?> ReceiptAsync(string txHash) =>
+    private async Task<TransactionReceipt?> ReceiptAsync(string txHash) =>
         await Web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(txHash);
 
     private static string DescribeCustomError(SmartContractCustomErrorRevertException revert)

@@ -1,12 +1,9 @@
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
-using Nethereum.Contracts;
-using Nethereum.Hex.HexConvertors.Extensions;
 using Wolverine;
 using Wolverine.Http;
 using Xylo.Api.Chain;
-using Xylo.Api.Chain.Contracts;
 using Xylo.Api.External.Slack;
 using Xylo.Api.Features.Auth;
 using Xylo.Api.Features.Mints;
@@ -48,13 +45,9 @@ public static class PauseContractEndpoint
 
         if (await chain.IsPausedAsync(address) == pause) return Results.Ok(new ContractPauseState(contract, address, pause, null, null));
 
-        var gas = pause
-            ? await chain.EstimateGasAsync(address, new PauseFunction())
-            : await chain.EstimateGasAsync(address, new UnpauseFunction());
-        var callData = pause ? new PauseFunction().GetCallData() : new UnpauseFunction().GetCallData();
         var now = clock.GetUtcNow();
         var nonce = await SignerNonces.TakeAsync(session, chain, 1, cancellation);
-        var tx = chain.Sign(address, callData.ToHex(true), nonce, chain.GasLimitFor(gas), await chain.QuoteFeesAsync());
+        var tx = await chain.SignPauseAsync(address, pause, nonce, await chain.QuoteFeesAsync());
         var action = pause ? "pause" : "unpause";
         SignerNonces.Record(session, tx, $"{action}:{contract} by {admin.Id()}", now);
         await session.SaveChangesAsync(cancellation);
@@ -66,16 +59,16 @@ public static class PauseContractEndpoint
         var deadline = clock.GetUtcNow() + ReceiptWait;
         while (clock.GetUtcNow() < deadline)
         {
-            if (await chain.ReceiptAsync(tx.TxHash) is { } receipt)
+            if (await chain.OutcomeAsync(tx.TxHash) is { } outcome)
             {
-                if (receipt.Status?.Value != 1)
+                if (!outcome.Succeeded)
                 {
                     return Results.Problem(statusCode: StatusCodes.Status502BadGateway, detail: $"the {action} transaction {tx.TxHash} reverted");
                 }
 
                 await bus.PublishAsync(SlackNotice.Monitoring($"Contract {contract} ({address}) {action}d by admin {admin.Id()} (tx {tx.TxHash})"));
                 if (!pause && contract == "rewards") await bus.PublishAsync(new ResumeDeferredMints());
-                return Results.Ok(new ContractPauseState(contract, address, pause, tx.TxHash, (long)receipt.BlockNumber.Value));
+                return Results.Ok(new ContractPauseState(contract, address, pause, tx.TxHash, outcome.BlockNumber));
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200), clock, cancellation);
