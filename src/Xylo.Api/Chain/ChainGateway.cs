@@ -20,6 +20,9 @@ namespace Xylo.Api.Chain;
 
 public sealed record FeeQuote(long MaxFeePerGas, long MaxPriorityFeePerGas);
 
+/// <summary>What the node answered to a question it may refuse: the value, or why it refused (<see cref="Refusal"/> set).</summary>
+public sealed record ChainAnswer<T>(T Value, string? Refusal);
+
 /// <summary>A mined transaction: whether it succeeded, and in which block.</summary>
 public sealed record TransactionOutcome(bool Succeeded, long BlockNumber);
 
@@ -350,8 +353,18 @@ public sealed partial class ChainGateway
             pending ? BlockParameter.CreatePending() : BlockParameter.CreateLatest())).Value;
 
     /// <summary>How many transactions <paramref name="address"/> had sent as of <paramref name="block"/> (its next nonce then).</summary>
-    public async Task<long> TransactionCountAtAsync(string address, long block) =>
-        (long)(await Web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(address, new BlockParameter(new HexBigInteger(Math.Max(0, block))))).Value;
+    /// <summary>An address's transaction count as of <paramref name="block"/>, or the node's refusal (a pruned node has no state for an old block).</summary>
+    public async Task<ChainAnswer<long>> TransactionCountAtAsync(string address, long block)
+    {
+        try
+        {
+            return new((long)(await Web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(address, new BlockParameter(new HexBigInteger(Math.Max(0, block))))).Value, null);
+        }
+        catch (RpcResponseException refused)
+        {
+            return new(default, refused.Message);
+        }
+    }
 
     public async Task<decimal> SignerBalanceAsync() =>
         Web3.Convert.FromWei((await Web3.Eth.GetBalance.SendRequestAsync(Signer)).Value);
@@ -369,10 +382,18 @@ public sealed partial class ChainGateway
             block is { } number ? new BlockParameter(new HexBigInteger(number)) : BlockParameter.CreateLatest());
 
     /// <summary>Where the chain minted a request, from the contract's RewardMinted log (indexed by request id).</summary>
-    public async Task<(string TxHash, long BlockNumber)?> FindMintLogAsync(string requestId)
+    /// <summary>The request's RewardMinted log (null when there is none), or the node's refusal (a provider's block-range limit).</summary>
+    public async Task<ChainAnswer<(string TxHash, long BlockNumber)?>> FindMintLogAsync(string requestId)
     {
-        var logs = await Web3.Eth.Filters.GetLogs.SendRequestAsync(MintLogFilter(RewardsContract, requestId, _chain.DeploymentBlock ?? 0));
-        return logs.FirstOrDefault() is { } log ? (log.TransactionHash, (long)log.BlockNumber.Value) : null;
+        try
+        {
+            var logs = await Web3.Eth.Filters.GetLogs.SendRequestAsync(MintLogFilter(RewardsContract, requestId, _chain.DeploymentBlock ?? 0));
+            return new(logs.FirstOrDefault() is { } log ? (log.TransactionHash, (long)log.BlockNumber.Value) : null, null);
+        }
+        catch (RpcResponseException refused)
+        {
+            return new(null, refused.Message);
+        }
     }
 
     /// <summary>RewardMinted logs of one request id: the event's topic and the request id (its first indexed parameter).</summary>

@@ -1,6 +1,5 @@
 using Marten;
 using JasperFx.Events;
-using Nethereum.JsonRpc.Client;
 using Xylo.Api.Chain;
 using Xylo.Api.External.Slack;
 using Xylo.Domain;
@@ -39,14 +38,11 @@ public static class MintSettlement
         ILogger logger, DateTimeOffset now, CancellationToken cancellation)
     {
         var mint = stream.Aggregate!;
-        (string TxHash, long BlockNumber)? log = null;
-        try
+        var (log, refusal) = await chain.FindMintLogAsync(mint.RequestId);
+        if (refusal is not null)
         {
-            log = await chain.FindMintLogAsync(mint.RequestId);
-        }
-        catch (RpcResponseException e)
-        {
-            logger.LogWarning(e, "Mint {MintId}: the RewardMinted log of request {RequestId} could not be read; settling without its transaction hash", mint.Id, mint.RequestId);
+            logger.LogWarning("Mint {MintId}: the RewardMinted log of request {RequestId} could not be read ({Refusal}); settling without its transaction hash",
+                mint.Id, mint.RequestId, refusal);
         }
 
         var settled = MintDecisions.SettleFromChain(mint, tokenId, log?.TxHash, log?.BlockNumber ?? 0, now).Events;

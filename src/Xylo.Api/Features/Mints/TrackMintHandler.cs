@@ -1,6 +1,5 @@
 using Marten;
 using Microsoft.Extensions.Options;
-using Nethereum.JsonRpc.Client;
 using Wolverine;
 using Xylo.Api.Chain;
 using Xylo.Api.External.Slack;
@@ -102,14 +101,11 @@ public static class TrackMintHandler
     /// <summary>The signer's transaction count at the safe block; null (so the transaction is replaced as before) if the node has no state for that block.</summary>
     private static async Task<long?> SafeNonceAsync(ChainGateway chain, Mint mint, long safeBlock, ILogger logger)
     {
-        try
-        {
-            return await chain.TransactionCountAtAsync(mint.Signer!, safeBlock);
-        }
-        catch (RpcResponseException e)
-        {
-            logger.LogWarning(e, "Mint {MintId}: the signer's nonce at block {SafeBlock} could not be read (a pruned node?); replacing the transaction instead", mint.Id, safeBlock);
-            return null;
-        }
+        var (count, refusal) = await chain.TransactionCountAtAsync(mint.Signer!, safeBlock);
+        if (refusal is null) return count;
+
+        logger.LogWarning("Mint {MintId}: the signer's nonce at block {SafeBlock} could not be read ({Refusal}, a pruned node?); replacing the transaction instead",
+            mint.Id, safeBlock, refusal);
+        return null;
     }
 }
