@@ -18,8 +18,11 @@ namespace Xylo.Projections;
 
 public static class ProjectionsSetup
 {
-    /// <summary>Events per page where every statement is planned with its parameters: the commands that replay the log.</summary>
-    public const int RebuildPageSize = 10_000;
+    /// <summary>
+    /// Events per page where every statement is planned with its parameters: the commands that replay the log. Measured
+    /// (`./xylo bench rebuild`, 1,000,000 events): 10,000 → 17,382 events/s, 25,000 → 22,580, 50,000 → 22,700.
+    /// </summary>
+    public const int RebuildPageSize = 25_000;
 
     /// <summary>
     /// Events per page in the API, whose prepared statements get PostgreSQL's generic plans. The generic plan of the
