@@ -20,7 +20,7 @@ public static class ProjectionsSetup
 {
     /// <summary>
     /// Events per page where every statement is planned with its parameters: the commands that replay the log. Measured
-    /// (`./xylo bench rebuild`, 1,000,000 events): 10,000 → 17,382 events/s, 25,000 → 22,580, 50,000 → 22,700.
+    /// (<c>./xylo bench rebuild</c>, 1,000,000 events): 10,000 → 17,382 events/s, 25,000 → 22,580, 50,000 → 22,700.
     /// </summary>
     public const int RebuildPageSize = 25_000;
 

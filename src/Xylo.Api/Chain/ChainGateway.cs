@@ -196,13 +196,14 @@ public sealed partial class ChainGateway
     {
         // Not zero (the contract refuses a zero request id) and never a mint's: mint request ids are the mints' own.
         var requestId = new Sha3Keccack().CalculateHash(System.Text.Encoding.UTF8.GetBytes("xylo:signer-warm-up"));
-        var call = new MintFunction { To = Signer, Uri = "warm-up", RequestId = requestId };
-        Sign(RewardsContract, call.GetCallData().ToHex(true), 0, 100_000, new FeeQuote(1, 1));
+        // One call per use: a dry run sets the call's sender, and the dry runs run at once.
+        MintFunction Call() => new() { To = Signer, Uri = "warm-up", RequestId = requestId };
+        Sign(RewardsContract, Call().GetCallData().ToHex(true), 0, 100_000, new FeeQuote(1, 1));
         await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
         {
             try
             {
-                await EstimateGasAsync(RewardsContract, new MintFunction { To = Signer, Uri = "warm-up", RequestId = requestId });
+                await EstimateGasAsync(RewardsContract, Call());
             }
             catch (Exception revert) when (revert is SmartContractRevertException or SmartContractCustomErrorRevertException)
             {
@@ -352,8 +353,10 @@ public sealed partial class ChainGateway
         (long)(await Web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(Signer,
             pending ? BlockParameter.CreatePending() : BlockParameter.CreateLatest())).Value;
 
-    /// <summary>How many transactions <paramref name="address"/> had sent as of <paramref name="block"/> (its next nonce then).</summary>
-    /// <summary>An address's transaction count as of <paramref name="block"/>, or the node's refusal (a pruned node has no state for an old block).</summary>
+    /// <summary>
+    /// How many transactions <paramref name="address"/> had sent as of <paramref name="block"/> (its next nonce then), or the
+    /// node's refusal (a pruned node has no state for an old block).
+    /// </summary>
     public async Task<ChainAnswer<long>> TransactionCountAtAsync(string address, long block)
     {
         try
@@ -381,8 +384,10 @@ public sealed partial class ChainGateway
         await Web3.Eth.GetContractQueryHandler<PausedFunction>().QueryAsync<bool>(contract, new PausedFunction(),
             block is { } number ? new BlockParameter(new HexBigInteger(number)) : BlockParameter.CreateLatest());
 
-    /// <summary>Where the chain minted a request, from the contract's RewardMinted log (indexed by request id).</summary>
-    /// <summary>The request's RewardMinted log (null when there is none), or the node's refusal (a provider's block-range limit).</summary>
+    /// <summary>
+    /// Where the chain minted a request, from the contract's RewardMinted log (indexed by request id): null when there is
+    /// none, or the node's refusal (a provider's block-range limit).
+    /// </summary>
     public async Task<ChainAnswer<(string TxHash, long BlockNumber)?>> FindMintLogAsync(string requestId)
     {
         try

@@ -90,6 +90,23 @@ public sealed class MintFixture : IAsyncLifetime
         Host = await StartHostAsync(overrides);
     }
 
+    /// <summary>
+    /// <paramref name="fans"/> fans' mints of a new reward, sent and held out of blocks: the host restarted so that nothing is
+    /// replaced while a test looks, automine off. The caller mines, then turns automine on and restarts the host.
+    /// </summary>
+    public async Task<List<Features.Mints.MintAccepted>> BroadcastUnminedAsync(int fans)
+    {
+        await RestartHostAsync(overrides: new Dictionary<string, string?> { ["Mints:ReplaceAfterSeconds"] = "120" });
+        var admin = await Host.DevSignInAsync(null, "admin");
+        var reward = await Host.CreateRewardAsync(admin, cost: 10);
+        var buyers = new List<TokenResponse>();
+        for (var i = 0; i < fans; i++) buyers.Add((await FanWithWalletAsync()).User);
+        await Anvil.SetAutomineAsync(false);
+        List<Features.Mints.MintAccepted> accepted = [.. await Task.WhenAll(buyers.Select(fan => Host.RequestMintAsync(fan, reward.Id)))];
+        foreach (var mint in accepted) await Host.WaitForMintAsync(mint.MintId, Projections.Mints.MintView.Broadcast);
+        return accepted;
+    }
+
     /// <summary>Signs in a new fan and links a fresh wallet through Sign-In with Ethereum.</summary>
     public Task<(TokenResponse User, EthECKey Wallet)> FanWithWalletAsync() => Host.FanWithWalletAsync(Anvil.ChainId);
 
