@@ -133,18 +133,19 @@ internal static partial class RecoveryScenario
     private static async Task<(Row Row, object Figure)> RebuildAsync(BenchOptions options, long events, SeededLog seeded, string goal,
         CancellationToken cancellation)
     {
-        Console.WriteLine($"bench: rebuild: dotnet Xylo.Api.dll projections rebuild over {events:N0} events (API stopped, archive off)");
+        Console.WriteLine($"bench: rebuild: dotnet Xylo.Api.dll recovery rebuild over {events:N0} events (API stopped, archive off)");
         await Statements.ResetAsync(options, cancellation);
-        // The command's default shard timeout (5 min) stops the largest projections of a million-event log on this
-        // machine ("Errors detected"); the restore command gives each projection 30 min, so does this.
-        var run = await RunCommandAsync(options, ["projections", "rebuild", "--shard-timeout", "30m"], new Dictionary<string, string> { ["Archive__Enabled"] = "false" },
+        var run = await RunCommandAsync(options, ["recovery", "rebuild"], new Dictionary<string, string> { ["Archive__Enabled"] = "false" },
             TimeSpan.FromMinutes(20), cancellation);
-        if (run.ExitCode != 0) throw new InvalidOperationException($"projections rebuild exited with {run.ExitCode}: {Tail(run)}");
+        if (run.ExitCode != 0) throw new InvalidOperationException($"recovery rebuild exited with {run.ExitCode}: {Tail(run)}");
 
+        // "rebuilt 13 views (353305 documents) from 1000000 events in 20.8 s (47978 events/s)"; "replayed … in 12.3 s"; "wrote PointsAccount: … in 7.6 s"
         var own = run.Stdout.Select(l => FinishedRebuild().Match(l)).FirstOrDefault(m => m.Success) is { } m
-            ? double.Parse(m.Groups[1].Value, Inv) / 1000 : (double?)null;
-        var perProjection = run.Stdout.Select(l => FinishedProjection().Match(l)).Where(x => x.Success)
-            .Select(x => (Name: x.Groups[1].Value, Seconds: double.Parse(x.Groups[2].Value, Inv) / 1000)).OrderByDescending(x => x.Seconds).ToList();
+            ? double.Parse(m.Groups[1].Value, Inv) : (double?)null;
+        var replayed = run.Stderr.Select(l => FinishedReplay().Match(l)).FirstOrDefault(x => x.Success) is { } r
+            ? double.Parse(r.Groups[1].Value, Inv) : (double?)null;
+        var perProjection = run.Stderr.Select(l => WroteView().Match(l)).Where(x => x.Success)
+            .Select(x => (Name: x.Groups[1].Value, Seconds: double.Parse(x.Groups[2].Value, Inv))).OrderByDescending(x => x.Seconds).ToList();
         var views = await CheckViewsAsync(options.Npgsql, "xylo", cancellation);
         var statements = await Statements.ReportAsync(options, "the rebuild", events, run.Seconds, cancellation, "event");
 
@@ -154,17 +155,18 @@ internal static partial class RecoveryScenario
         Program.OtherLoadSamples.Add(("rebuild", Program.Other(run.Cores), run.Busiest));
         var row = new Row("rebuild", "events/s, all views", $"{rate:N0} events/s", $"{seeded.EventsPerSecond:N0} events/s seeding (COPY)",
             $"{rate / seeded.EventsPerSecond:F2}", goal,
-            $"{events:N0} events ({seeded.Events:N0} seeded: {seeded.Users:N0} users × {EventLogSeeder.EventsPerUser}); `dotnet Xylo.Api.dll projections rebuild --shard-timeout 30m` (every projection + the AuditChain subscription, up to 12 at once, API stopped): " +
-            $"{run.Seconds:F1} s wall incl. host start, its own total {own:F1} s; slowest {string.Join(", ", perProjection.Take(3).Select(p => $"{p.Name} {p.Seconds:F1} s"))}; " +
+            $"{events:N0} events ({seeded.Events:N0} seeded: {seeded.Users:N0} users × {EventLogSeeder.EventsPerUser}); `dotnet Xylo.Api.dll recovery rebuild` (every projection from one read of the log, API stopped): " +
+            $"{run.Seconds:F1} s wall incl. host start, its own total {own:F1} s (read and fold {replayed:F1} s, then the writes); slowest writes {string.Join(", ", perProjection.Take(3).Select(p => $"{p.Name} {p.Seconds:F1} s"))}; " +
             $"views {views.Summary}; cores {Cores(run.Cores)}");
         return (row, new
         {
-            command = "dotnet Xylo.Api.dll projections rebuild --shard-timeout 30m",
+            command = "dotnet Xylo.Api.dll recovery rebuild",
             events,
             wallSeconds = run.Seconds,
             eventsPerSecond = rate,
             commandOwnSeconds = own,
-            perProjectionSeconds = perProjection.Select(p => new { p.Name, p.Seconds }),
+            replaySeconds = replayed,
+            perProjectionWriteSeconds = perProjection.Select(p => new { p.Name, p.Seconds }),
             reference = new { seedingEventsPerSecond = seeded.EventsPerSecond },
             views,
             coresUsed = run.Cores,
@@ -377,11 +379,14 @@ internal static partial class RecoveryScenario
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation), Inv);
     }
 
-    [GeneratedRegex(@"Finished rebuild in (\d+) ms")]
+    [GeneratedRegex(@"^rebuilt \d+ views .* in ([\d.]+) s")]
     private static partial Regex FinishedRebuild();
 
-    [GeneratedRegex(@"^Finished rebuilding (.+) in (\d+) ms")]
-    private static partial Regex FinishedProjection();
+    [GeneratedRegex(@"^replayed .* in ([\d.]+) s")]
+    private static partial Regex FinishedReplay();
+
+    [GeneratedRegex(@"^wrote (.+): .* in ([\d.]+) s")]
+    private static partial Regex WroteView();
 
     [GeneratedRegex(@"^restored (\d+) events")]
     private static partial Regex RestoredEvents();

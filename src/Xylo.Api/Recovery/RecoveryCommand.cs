@@ -13,7 +13,7 @@ namespace Xylo.Api.Recovery;
 
 public sealed class RecoveryInput : NetCoreInput
 {
-    [Description("verify, restore or pit")]
+    [Description("verify, restore, pit or rebuild")]
     public string Action { get; set; } = "";
 
     [Description("The archive directory (default: Archive:Directory)")]
@@ -33,11 +33,12 @@ public sealed class RecoveryInput : NetCoreInput
 }
 
 /// <summary>
-/// <c>recovery verify|restore|pit</c>: checks the continuous archive, restores it into an empty database, or builds
-/// every read model as of a moment into a separate schema for auditors.
+/// <c>recovery verify|restore|pit|rebuild</c>: checks the continuous archive, restores it into an empty database, builds
+/// every read model as of a moment into a separate schema for auditors, or rebuilds every read model from the log in one
+/// pass (<see cref="LogReplay"/>, API stopped).
 /// </summary>
 // No square brackets here: the command line renders descriptions as console markup, where they are styles ("help" failed on them).
-[Description("Archive recovery: verify, restore or pit; options --archive DIR, --until T and --database-url URL, and for pit --at T --schema NAME", Name = "recovery")]
+[Description("Archive recovery: verify, restore, pit or rebuild (every view from the log in one pass, API stopped); options --archive DIR, --until T and --database-url URL, and for pit --at T --schema NAME", Name = "recovery")]
 public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
 {
     public override async Task<bool> Execute(RecoveryInput input)
@@ -56,7 +57,8 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
                 "restore" => await RestoreAsync(ArchiveReader.ReadAsync(archive, RestorePoint.Parse(input.UntilFlag), CancellationToken.None),
                     databaseUrl, CritterStackSetup.Schema, $"archive {archive.Location} until {RestorePoint.Parse(input.UntilFlag)}"),
                 "pit" => await PointInTimeAsync(input, host.Services.GetRequiredService<EventLogDatabase>(), databaseUrl),
-                _ => Fail("action must be verify, restore or pit"),
+                "rebuild" => await RebuildAsync((DocumentStore)host.Services.GetRequiredService<IDocumentStore>(), host.Services.GetRequiredService<EventLogDatabase>()),
+                _ => Fail("action must be verify, restore, pit or rebuild"),
             };
         }
         catch (ArchiveCorruptException e)
@@ -67,6 +69,15 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
         {
             return Fail(e.Message);
         }
+    }
+
+    private static async Task<bool> RebuildAsync(DocumentStore store, EventLogDatabase log)
+    {
+        var head = await log.MaxSequenceAsync(CancellationToken.None);
+        var result = await LogReplay.RebuildAllAsync(store, head, line => Console.Error.WriteLine(line), CancellationToken.None);
+        Console.WriteLine($"rebuilt {store.Options.Projections.All.Count} views ({result.Documents} documents) from {head} events in {result.Elapsed.TotalSeconds:F1} s " +
+                          $"({head / Math.Max(result.Elapsed.TotalSeconds, 1e-6):F0} events/s)");
+        return true;
     }
 
     private static async Task<bool> VerifyAsync(FileSystemArchiveStore archive)
@@ -144,7 +155,7 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
         await importer.AnalyzeAsync(CancellationToken.None);
         var importTime = clock.Elapsed;
 
-        var rebuildTime = await ProjectionRebuilder.RebuildAllAsync(store, imported.LastSequence, line => Console.Error.WriteLine(line), CancellationToken.None);
+        var rebuildTime = (await LogReplay.RebuildAllAsync(store, imported.LastSequence, line => Console.Error.WriteLine(line), CancellationToken.None)).Elapsed;
         var (digest, rows) = await ReadModelDigest.ComputeAsync(database, schema, ProjectionRebuilder.ReadModelTables(store), CancellationToken.None);
 
         var seconds = clock.Elapsed.TotalSeconds;
