@@ -5,6 +5,8 @@ using JasperFx.Events;
 using Marten;
 using Marten.Events;
 using Npgsql;
+using Xylo.Api.EventLog;
+using System.Text;
 
 namespace Xylo.Api.Recovery;
 
@@ -35,8 +37,103 @@ public static class LogReplay
 
     /// <param name="flushAt">documents a view holds before it writes them all (tests make it tiny to cover the reloads)</param>
     /// <param name="readBatch">sequence numbers per read</param>
-    public static async Task<Result> RebuildAllAsync(DocumentStore store, long head, Action<string> progress, CancellationToken cancellation,
-        int flushAt = DefaultFlushAt, int readBatch = ReadBatch)
+    public static Task<Result> RebuildAllAsync(DocumentStore store, long head, Action<string> progress, CancellationToken cancellation,
+        int flushAt = DefaultFlushAt, int readBatch = ReadBatch) =>
+        RunAsync(store, progress, flushAt, head,
+            (mappings, output, counted, ct) => ReadAsync(store, head, readBatch, mappings, output, counted, ct), () => head, cancellation);
+
+    /// <summary>
+    /// A restore's views folded while its events are imported: <paramref name="import"/> consumes the events, and each one
+    /// a view takes is handed to the folds as it passes (deserialized on a thread of its own). The views are written
+    /// once the import has finished.
+    /// </summary>
+    public static async Task<(TImport Imported, Result Replay)> AlongsideAsync<TImport>(DocumentStore store, IAsyncEnumerable<StoredEvent> events,
+        Func<IAsyncEnumerable<StoredEvent>, Task<TImport>> import, Func<TImport, long> head, Action<string> progress, CancellationToken cancellation)
+    {
+        TImport imported = default!;
+        var result = await RunAsync(store, progress, DefaultFlushAt, null, async (mappings, output, counted, ct) =>
+        {
+            var stored = Channel.CreateBounded<List<StoredEvent>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var converter = Task.Run(async () =>
+            {
+                try
+                {
+                    var serializer = store.Options.Serializer();
+                    await foreach (var batch in stored.Reader.ReadAllAsync(stop.Token))
+                    {
+                        var converted = batch.Select(e => ToEvent(serializer, mappings[e.Type], e)).ToList();
+                        counted(converted.Count);
+                        await output.WriteAsync(converted, stop.Token);
+                    }
+                }
+                catch
+                {
+                    // The import stops at its next event instead of waiting on a full channel.
+                    await stop.CancelAsync();
+                    throw;
+                }
+            }, CancellationToken.None);
+            try
+            {
+                imported = await import(TeeAsync(events, mappings, stored.Writer, stop.Token));
+                stored.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                stored.Writer.TryComplete(e);
+                await stop.CancelAsync();
+                await Task.WhenAny(converter);
+                // A failed conversion is the cause when it cancelled the import.
+                if (converter.IsFaulted && e is OperationCanceledException) await converter;
+                throw;
+            }
+
+            await converter;
+        }, () => head(imported), cancellation);
+        return (imported, result);
+    }
+
+    private static async IAsyncEnumerable<StoredEvent> TeeAsync(IAsyncEnumerable<StoredEvent> events, IReadOnlyDictionary<string, EventMapping> mappings,
+        ChannelWriter<List<StoredEvent>> output, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var batch = new List<StoredEvent>(TeeBatch);
+        await foreach (var e in events.WithCancellation(cancellation))
+        {
+            yield return e;
+            if (e.IsArchived || !mappings.ContainsKey(e.Type)) continue;
+            batch.Add(e);
+            if (batch.Count < TeeBatch) continue;
+            await output.WriteAsync(batch, cancellation);
+            batch = new List<StoredEvent>(TeeBatch);
+        }
+
+        if (batch.Count > 0) await output.WriteAsync(batch, cancellation);
+    }
+
+    private const int TeeBatch = 10_000;
+
+    private static IEvent ToEvent(ISerializer serializer, EventMapping mapping, StoredEvent stored)
+    {
+        var e = mapping.Wrap(serializer.FromJson(mapping.DocumentType, new MemoryStream(Encoding.UTF8.GetBytes(stored.Data))));
+        e.Sequence = stored.Seq;
+        e.Id = stored.Id;
+        e.StreamId = stored.StreamId;
+        e.Version = stored.Version;
+        e.Timestamp = stored.Timestamp;
+        e.TenantId = stored.TenantId;
+        e.CorrelationId = stored.CorrelationId;
+        e.CausationId = stored.CausationId;
+        e.UserName = stored.UserName;
+        return e;
+    }
+
+    private delegate Task EventSource(IReadOnlyDictionary<string, EventMapping> mappings, ChannelWriter<List<IEvent>> output, Action<int> counted,
+        CancellationToken cancellation);
+
+    /// <param name="expected">the head when it is known before the replay (for the progress line's ETA)</param>
+    private static async Task<Result> RunAsync(DocumentStore store, Action<string> progress, int flushAt, long? expected, EventSource source, Func<long> head,
+        CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         // A batch command that allocates hundreds of megabytes of events: blocking collections cost less CPU than background ones.
@@ -44,7 +141,7 @@ public static class LogReplay
         GCSettings.LatencyMode = GCLatencyMode.Batch;
         try
         {
-            return await ReplayAsync(store, head, progress, clock, flushAt, readBatch, cancellation);
+            return await ReplayAsync(store, progress, clock, flushAt, expected, source, head, cancellation);
         }
         finally
         {
@@ -52,8 +149,8 @@ public static class LogReplay
         }
     }
 
-    private static async Task<Result> ReplayAsync(DocumentStore store, long head, Action<string> progress, Stopwatch clock, int flushAt, int readBatch,
-        CancellationToken cancellation)
+    private static async Task<Result> ReplayAsync(DocumentStore store, Action<string> progress, Stopwatch clock, int flushAt, long? expected, EventSource source,
+        Func<long> headOf, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
         var folds = store.Options.Projections.All.Select(p => ViewFold.For(store, p, session, flushAt)).ToList();
@@ -63,48 +160,65 @@ public static class LogReplay
         var mappings = byType.Keys.Select(graph.EventMappingFor).ToDictionary(m => m.EventTypeName, StringComparer.Ordinal);
 
         await EmptyAsync(store, folds, cancellation);
-        progress($"replaying {head:N0} events into {folds.Count} views ({string.Join(", ", folds.Select(f => f.Name))})");
+        progress($"replaying {(expected is { } n ? $"{n:N0} events" : "the events as they are imported")} into {folds.Count} views ({string.Join(", ", folds.Select(f => f.Name))})");
 
         // The read (PostgreSQL, Npgsql, JSON) runs ahead of the folds by a few batches: on two cores the two overlap.
-        var batches = Channel.CreateBounded<List<IEvent>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        var batches = Channel.CreateBounded<List<IEvent>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = false });
         long read = 0, folded = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var reader = Task.Run(async () =>
         {
             try
             {
-                await ReadAsync(store, head, readBatch, mappings, batches.Writer, n => Interlocked.Add(ref read, n), cancellation);
+                await source(mappings, batches.Writer, n => Interlocked.Add(ref read, n), stop.Token);
                 batches.Writer.Complete();
             }
             catch (Exception e)
             {
                 batches.Writer.Complete(e);
             }
-        }, cancellation);
+        }, CancellationToken.None);
 
         var reported = TimeSpan.Zero;
         var perFold = folds.ToDictionary(f => f, _ => new List<IEvent>());
-        await foreach (var batch in batches.Reader.ReadAllAsync(cancellation))
+        try
         {
-            foreach (var list in perFold.Values) list.Clear();
-            foreach (var e in batch)
-            {
-                foreach (var fold in byType[e.EventType]) perFold[fold].Add(e);
-            }
+            await FoldAllAsync();
+        }
+        catch
+        {
+            // The source (the read, or a restore's import) stops instead of waiting on a full channel.
+            await stop.CancelAsync();
+            await reader;
+            throw;
+        }
 
-            foreach (var (fold, events) in perFold)
+        async Task FoldAllAsync()
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(cancellation))
             {
-                if (events.Count > 0) await fold.FoldAsync(events, cancellation);
-            }
+                foreach (var list in perFold.Values) list.Clear();
+                foreach (var e in batch)
+                {
+                    foreach (var fold in byType[e.EventType]) perFold[fold].Add(e);
+                }
 
-            folded = batch[^1].Sequence;
-            if (clock.Elapsed - reported >= ProgressEvery)
-            {
-                reported = clock.Elapsed;
-                progress(ProgressLine(folded, head, clock.Elapsed));
+                foreach (var (fold, events) in perFold)
+                {
+                    if (events.Count > 0) await fold.FoldAsync(events, cancellation);
+                }
+
+                folded = batch[^1].Sequence;
+                if (clock.Elapsed - reported >= ProgressEvery)
+                {
+                    reported = clock.Elapsed;
+                    progress(ProgressLine(folded, expected, clock.Elapsed));
+                }
             }
         }
 
         await reader;
+        var head = headOf();
         progress($"replayed {Interlocked.Read(ref read):N0} events of {head:N0} in {clock.Elapsed.TotalSeconds:F1} s; writing {folds.Count} views");
 
         // Each view writes on its own connection; two at a time keep both cores busy without queueing behind each other.
@@ -122,10 +236,12 @@ public static class LogReplay
         return new Result(head, documents, clock.Elapsed);
     }
 
-    private static string ProgressLine(long done, long head, TimeSpan elapsed)
+    private static string ProgressLine(long done, long? head, TimeSpan elapsed)
     {
         var rate = done / Math.Max(elapsed.TotalSeconds, 1e-6);
-        return $"replaying: {done:N0} of {head:N0} events ({rate:N0} events/s, ETA {(rate > 0 ? $"{(head - done) / rate:F0} s" : "-")})";
+        return head is { } total
+            ? $"replaying: {done:N0} of {total:N0} events ({rate:N0} events/s, ETA {(rate > 0 ? $"{(total - done) / rate:F0} s" : "-")})"
+            : $"replaying: up to sequence {done:N0} ({rate:N0} events/s)";
     }
 
     /// <summary>
