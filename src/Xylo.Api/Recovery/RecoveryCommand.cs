@@ -161,7 +161,7 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
             },
             result => result.LastSequence, line => Console.Error.WriteLine(line), CancellationToken.None);
         var rebuildTime = clock.Elapsed - importTime;
-        var (digest, rows) = await ReadModelDigest.ComputeAsync(database, schema, ProjectionRebuilder.ReadModelTables(store), CancellationToken.None);
+        var (digest, rows) = await ReadModelDigest.ComputeAsync(database, schema, ReadModels.Tables(store), CancellationToken.None);
 
         var seconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine(

@@ -32,9 +32,9 @@ public sealed class LogReplayTests(RecoveryFixture fixture)
             await using var store = new DocumentStore(new StoreOptions().ConfigureXyloStore(database, CritterStackSetup.Schema));
             await AppendRewardsMintsAndVaultAsync(store);
             var head = await new EventLogDatabase(database, CritterStackSetup.Schema).MaxSequenceAsync(CancellationToken.None);
-            var tables = ProjectionRebuilder.ReadModelTables(store);
+            var tables = ReadModels.Tables(store);
 
-            await ProjectionRebuilder.RebuildAllAsync(store, head, _ => { }, CancellationToken.None);
+            await DaemonRebuild.RebuildAllAsync(store, head, _ => { }, CancellationToken.None);
             var daemon = await RowsAsync(database, tables);
             foreach (var table in new[] { "mt_doc_pointsaccount", "mt_doc_userprofile", "mt_doc_leaderboardentry", "mt_doc_rewardview", "mt_doc_mintview", "mt_doc_vaultposition", "mt_doc_vaultlog" })
             {

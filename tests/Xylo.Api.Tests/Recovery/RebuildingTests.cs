@@ -12,7 +12,7 @@ using Xylo.Projections.Points;
 
 namespace Xylo.Api.Tests.Recovery;
 
-/// <summary>The bulk rebuild (restore, <c>projections rebuild</c>, the admin's rebuild) against the daemon's views and a replay.</summary>
+/// <summary>The one-pass rebuild (restore, <c>recovery rebuild</c>) against the daemon's views and a replay of the log.</summary>
 [Collection(RecoveryCollection.Name)]
 public sealed class RebuildingTests(RecoveryFixture fixture)
 {
@@ -28,7 +28,7 @@ public sealed class RebuildingTests(RecoveryFixture fixture)
             // fixture's digest stays the reference); the async leaderboard then resumes continuous processing.
             var store = (DocumentStore)fixture.Host.Services.GetRequiredService<IDocumentStore>();
             var daemon = fixture.Host.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
-            foreach (var name in ProjectionRebuilder.ProjectionNames(store))
+            foreach (var name in store.Options.Projections.All.Select(p => p.Name))
             {
                 await daemon.RebuildProjectionAsync(name, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
             }
@@ -54,8 +54,8 @@ public sealed class RebuildingTests(RecoveryFixture fixture)
             await using var store = new DocumentStore(new StoreOptions().ConfigureXyloStore(database, CritterStackSetup.Schema));
             var head = await new EventLogDatabase(database, CritterStackSetup.Schema).MaxSequenceAsync(CancellationToken.None);
             var lines = new List<string>();
-            await ProjectionRebuilder.RebuildAllAsync(store, head, lines.Add, CancellationToken.None);
-            lines.ShouldContain(l => l.StartsWith("rebuilt LeaderboardEntry", StringComparison.Ordinal));
+            await LogReplay.RebuildAllAsync(store, head, lines.Add, CancellationToken.None);
+            lines.ShouldContain(l => l.StartsWith("wrote LeaderboardEntry", StringComparison.Ordinal));
 
             await using var session = store.QuerySession();
             var replay = new Dictionary<string, long>(StringComparer.Ordinal);

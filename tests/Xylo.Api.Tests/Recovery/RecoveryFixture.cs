@@ -40,7 +40,7 @@ public sealed class RecoveryFixture : IAsyncLifetime
     {
         DatabaseUrl = await TestDatabases.CreateAsync("xylo_recovery");
         Host = await StartHostAsync(DatabaseUrl, ArchiveDirectory);
-        ReadModelTables = ProjectionRebuilder.ReadModelTables((DocumentStore)Host.Services.GetRequiredService<IDocumentStore>());
+        ReadModelTables = ReadModels.Tables((DocumentStore)Host.Services.GetRequiredService<IDocumentStore>());
 
         var admin = await Host.DevSignInAsync($"admin-{Guid.NewGuid():N}", "admin");
         var fans = new List<TokenResponse>();

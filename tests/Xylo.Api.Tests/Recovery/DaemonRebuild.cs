@@ -1,21 +1,20 @@
 using System.Diagnostics;
 using Marten;
-using Marten.Schema;
 
-namespace Xylo.Api.Recovery;
+namespace Xylo.Api.Tests.Recovery;
 
 /// <summary>
-/// Rebuilds every projection of a store, inline and async alike, with the daemon's rebuild (bulk pages, aggregates
-/// kept across pages, COPY for new documents: <c>ProjectionsSetup.UseBulkRebuilds</c>), several at once.
+/// Every projection of a store rebuilt by Marten's daemon (its pages, its folds, its writes), all at once: the reference
+/// the one-pass replay (<see cref="Xylo.Api.Recovery.LogReplay"/>) is checked against. The product rebuilds with the replay.
 /// </summary>
-public static class ProjectionRebuilder
+public static class DaemonRebuild
 {
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(2);
 
     public static async Task<TimeSpan> RebuildAllAsync(DocumentStore store, long head, Action<string> progress, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        var names = ProjectionNames(store);
+        var names = store.Options.Projections.All.Select(p => p.Name).ToList();
         using var daemon = await store.BuildProjectionDaemonAsync();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var reporter = ReportAsync(store, names, head, clock, progress, stop.Token);
@@ -71,13 +70,4 @@ public static class ProjectionRebuilder
         var rate = done / Math.Max(elapsed.TotalSeconds, 1e-6);
         return $"rebuilding {views} views: {done:N0} of {head:N0} events ({rate:N0} events/s, ETA {(rate > 0 ? $"{(head - done) / rate:F0} s" : "-")})";
     }
-
-    public static IReadOnlyList<string> ProjectionNames(DocumentStore store) =>
-        store.Options.Projections.All.Select(p => p.Name).ToList();
-
-    /// <summary>The document tables projections write: what a restore must reproduce.</summary>
-    public static IReadOnlyList<string> ReadModelTables(DocumentStore store) =>
-        store.Options.Projections.All.SelectMany(p => p.PublishedTypes())
-            .Select(t => new DocumentMapping(t, store.Options).TableName.Name)
-            .Distinct().Order(StringComparer.Ordinal).ToList();
 }
