@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Xylo.Api.EventLog;
 
 namespace Xylo.Api.Recovery;
@@ -9,22 +10,53 @@ namespace Xylo.Api.Recovery;
 /// </summary>
 public static class ArchiveReader
 {
+    /// <summary>Segments this far ahead of the one being handed out are read, checked and decoded on another thread.</summary>
+    private const int ReadAhead = 2;
+
     public static async IAsyncEnumerable<StoredEvent> ReadAsync(IArchiveStore store, RestorePoint until,
         [EnumeratorCancellation] CancellationToken cancellation)
     {
         var manifest = await store.ReadManifestAsync(cancellation);
-        var previous = ArchiveSegment.Genesis;
-        var expectedFrom = 1L;
-        foreach (var segment in manifest)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var segments = Channel.CreateBounded<List<StoredEvent>>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
+        var reader = Task.Run(async () =>
         {
-            foreach (var e in await ReadSegmentAsync(store, segment, previous, expectedFrom, cancellation))
+            try
             {
-                if (until.IsPast(e)) yield break;
-                yield return e;
-            }
+                var previous = ArchiveSegment.Genesis;
+                var expectedFrom = 1L;
+                foreach (var segment in manifest)
+                {
+                    var events = await ReadSegmentAsync(store, segment, previous, expectedFrom, stop.Token);
+                    await segments.Writer.WriteAsync(events, stop.Token);
+                    previous = segment.Sha256;
+                    expectedFrom = segment.To + 1;
+                }
 
-            previous = segment.Sha256;
-            expectedFrom = segment.To + 1;
+                segments.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                segments.Writer.Complete(e);
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            await foreach (var events in segments.Reader.ReadAllAsync(cancellation))
+            {
+                foreach (var e in events)
+                {
+                    if (until.IsPast(e)) yield break;
+                    yield return e;
+                }
+            }
+        }
+        finally
+        {
+            // Stopped early (the restore point, an error downstream): the read-ahead stops too.
+            await stop.CancelAsync();
+            await reader;
         }
     }
 
@@ -44,9 +76,9 @@ public static class ArchiveReader
         List<StoredEvent> events;
         try
         {
-            events = SegmentCodec.Lines(bytes).Select(SegmentCodec.Parse).ToList();
+            events = SegmentCodec.Decode(bytes);
         }
-        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or KeyNotFoundException)
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new ArchiveCorruptException(segment.Name, $"unreadable: {e.Message}");
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Runtime;
 using System.Threading.Channels;
@@ -115,7 +116,18 @@ public static class LogReplay
 
     private static IEvent ToEvent(ISerializer serializer, EventMapping mapping, StoredEvent stored)
     {
-        var e = mapping.Wrap(serializer.FromJson(mapping.DocumentType, new MemoryStream(Encoding.UTF8.GetBytes(stored.Data))));
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(stored.Data.Length));
+        IEvent e;
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(stored.Data, bytes);
+            e = mapping.Wrap(serializer.FromJson(mapping.DocumentType, new MemoryStream(bytes, 0, length, writable: false)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+
         e.Sequence = stored.Seq;
         e.Id = stored.Id;
         e.StreamId = stored.StreamId;

@@ -30,36 +30,83 @@ public static class SegmentCodec
 
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    public static IEnumerable<string> Lines(byte[] bytes)
+    /// <summary>
+    /// Every event of a segment: the whole segment decompressed once, each line read in place by a
+    /// <see cref="Utf8JsonReader"/> (the data and headers kept as the exact text they were written as). Twice as fast as
+    /// a string and a <see cref="JsonDocument"/> per line, which a 1,000,000-event restore spent most of its import on.
+    /// </summary>
+    public static List<StoredEvent> Decode(byte[] bytes)
     {
-        using var reader = new StreamReader(new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress), Encoding.UTF8);
-        while (reader.ReadLine() is { } line)
+        using var decompressed = new MemoryStream(bytes.Length * 4);
+        using (var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress)) gzip.CopyTo(decompressed);
+        var all = decompressed.GetBuffer().AsSpan(0, (int)decompressed.Length);
+        var events = new List<StoredEvent>();
+        while (all.Length > 0)
         {
-            if (line.Length > 0) yield return line;
+            var end = all.IndexOf((byte)'\n');
+            var line = end < 0 ? all : all[..end];
+            all = end < 0 ? [] : all[(end + 1)..];
+            if (line.Length > 0) events.Add(Parse(line));
         }
+
+        return events;
     }
 
-    public static StoredEvent Parse(string line)
+    private static StoredEvent Parse(ReadOnlySpan<byte> line)
     {
-        using var document = JsonDocument.Parse(line);
-        var root = document.RootElement;
-        return new StoredEvent(
-            root.GetProperty("seq").GetInt64(),
-            root.GetProperty("id").GetGuid(),
-            root.GetProperty("stream").GetGuid(),
-            root.GetProperty("streamType").GetString(),
-            root.GetProperty("version").GetInt64(),
-            root.GetProperty("type").GetString()!,
-            root.GetProperty("dotnetType").GetString(),
-            root.GetProperty("data").GetRawText(),
-            DateTimeOffset.Parse(root.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
-            root.GetProperty("tenant").GetString()!,
-            root.GetProperty("correlationId").GetString(),
-            root.GetProperty("causationId").GetString(),
-            root.TryGetProperty("headers", out var headers) ? headers.GetRawText() : null,
-            root.GetProperty("userName").GetString(),
-            root.GetProperty("archived").GetBoolean());
+        var json = new Utf8JsonReader(line);
+        long seq = 0, version = 0;
+        Guid id = default, stream = default;
+        string? streamType = null, type = null, dotnetType = null, data = null, tenant = null, correlation = null, causation = null, headers = null, user = null;
+        DateTimeOffset? timestamp = null;
+        bool? archived = null;
+        Expect(json.Read() && json.TokenType == JsonTokenType.StartObject, "an object");
+        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = json.GetString();
+            Expect(json.Read(), $"a value for {name}");
+            switch (name)
+            {
+                case "seq": seq = json.GetInt64(); break;
+                case "id": id = json.GetGuid(); break;
+                case "stream": stream = json.GetGuid(); break;
+                case "streamType": streamType = json.GetString(); break;
+                case "version": version = json.GetInt64(); break;
+                case "type": type = json.GetString(); break;
+                case "dotnetType": dotnetType = json.GetString(); break;
+                case "data": data = RawText(ref json, line); break;
+                case "timestamp":
+                    timestamp = DateTimeOffset.Parse(json.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+                    break;
+                case "tenant": tenant = json.GetString(); break;
+                case "correlationId": correlation = json.GetString(); break;
+                case "causationId": causation = json.GetString(); break;
+                case "headers": headers = RawText(ref json, line); break;
+                case "userName": user = json.GetString(); break;
+                case "archived": archived = json.GetBoolean(); break;
+                default: json.Skip(); break;
+            }
+        }
+
+        return new StoredEvent(seq, id, stream, streamType, version, type ?? throw Missing("type"), dotnetType, data ?? throw Missing("data"),
+            timestamp ?? throw Missing("timestamp"), tenant ?? throw Missing("tenant"), correlation, causation, headers, user,
+            archived ?? throw Missing("archived"));
     }
+
+    /// <summary>The value's exact text, as <see cref="JsonElement.GetRawText"/> gives it.</summary>
+    private static string RawText(ref Utf8JsonReader json, ReadOnlySpan<byte> line)
+    {
+        var start = (int)json.TokenStartIndex;
+        json.Skip();
+        return Encoding.UTF8.GetString(line[start..(int)json.BytesConsumed]);
+    }
+
+    private static void Expect(bool condition, string what)
+    {
+        if (!condition) throw new JsonException($"expected {what}");
+    }
+
+    private static KeyNotFoundException Missing(string property) => new($"the line has no \"{property}\"");
 
     private static void WriteLine(Utf8JsonWriter json, StoredEvent e)
     {
