@@ -93,15 +93,52 @@ public sealed partial class ChainGateway
         RequestId = mint.RequestId.HexToByteArray(),
     };
 
-    /// <summary>A dry run of the mint against the latest state: how much gas, or why it would revert.</summary>
-    public async Task<MintPreflight> PreflightMintAsync(Mint mint)
+    /// <summary>
+    /// Dry runs of a batch of mints against the latest state: one <c>eth_call</c> each, <paramref name="parallelism"/> at a
+    /// time (why one would revert: paused, already minted, anything else), then one gas estimate per metadata URI for the
+    /// mints that pass, shared by them. An estimate runs the call several times over (the node searches for the least gas
+    /// that succeeds), and the mints of one URI differ only in their recipient: a first token to a wallet costs about
+    /// 17,000 gas more than a later one, well inside the <see cref="MintPipelineOptions.GasLimitPercent"/> margin (30 % of
+    /// about 214,000).
+    /// </summary>
+    public async Task<MintPreflight[]> PreflightMintsAsync(IReadOnlyList<Mint> mints, int parallelism, CancellationToken cancellation)
+    {
+        var results = new MintPreflight?[mints.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, mints.Count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellation },
+            async (i, _) => results[i] = await DryRunAsync(mints[i], call => Web3.Eth.GetContractQueryHandler<MintFunction>().QueryRawAsync(RewardsContract, call)));
+
+        foreach (var uri in Enumerable.Range(0, mints.Count).Where(i => results[i] is null).GroupBy(i => mints[i].MetadataUri))
+        {
+            // The first mint of the URI whose estimate succeeds gives the gas of the rest (one that now reverts says why).
+            long? gas = null;
+            foreach (var i in uri)
+            {
+                if (gas is { } known)
+                {
+                    results[i] = new MintPreflight.Ready(known);
+                    continue;
+                }
+
+                long estimate = 0;
+                results[i] = await DryRunAsync(mints[i],
+                    async call => estimate = (long)(await Web3.Eth.GetContractTransactionHandler<MintFunction>().EstimateGasAsync(RewardsContract, call)).Value)
+                    ?? new MintPreflight.Ready(estimate);
+                if (results[i] is MintPreflight.Ready) gas = estimate;
+            }
+        }
+
+        return results.Select(r => r ?? throw new InvalidOperationException("a mint was not dry-run")).ToArray();
+    }
+
+    /// <summary>One dry run: null when the call passes (its gas is estimated elsewhere), else why it would not.</summary>
+    private async Task<MintPreflight?> DryRunAsync(Mint mint, Func<MintFunction, Task> run)
     {
         var call = MintCall(mint);
         call.FromAddress = Signer;
         try
         {
-            var gas = await Web3.Eth.GetContractTransactionHandler<MintFunction>().EstimateGasAsync(RewardsContract, call);
-            return new MintPreflight.Ready((long)gas.Value);
+            await run(call);
+            return null;
         }
         catch (SmartContractCustomErrorRevertException revert)
         {
@@ -199,17 +236,25 @@ public sealed partial class ChainGateway
         // One call per use: a dry run sets the call's sender, and the dry runs run at once.
         MintFunction Call() => new() { To = Signer, Uri = "warm-up", RequestId = requestId };
         Sign(RewardsContract, Call().GetCallData().ToHex(true), 0, 100_000, new FeeQuote(1, 1));
-        await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+        // The dry runs' two calls: eth_call on every connection, and one gas estimate.
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async k =>
         {
             try
             {
-                await EstimateGasAsync(RewardsContract, Call());
+                if (k == 0) await EstimateGasAsync(RewardsContract, Call());
+                else await Web3.Eth.GetContractQueryHandler<MintFunction>().QueryRawAsync(RewardsContract, WithSigner(Call()));
             }
             catch (Exception revert) when (revert is SmartContractRevertException or SmartContractCustomErrorRevertException)
             {
                 // A paused contract (or any other refusal) answers with a revert: the connection is open all the same.
             }
         }));
+    }
+
+    private MintFunction WithSigner(MintFunction call)
+    {
+        call.FromAddress = Signer;
+        return call;
     }
 
     // A signature's r and s as the integers they are: no leading zero bytes (RLP encodes integers that way).

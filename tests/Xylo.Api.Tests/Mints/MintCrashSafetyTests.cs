@@ -1,6 +1,7 @@
 using Alba;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Nethereum.Contracts;
 using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
@@ -101,10 +102,11 @@ public sealed class MintCrashSafetyTests(MintFixture fixture)
         MintAccepted accepted;
         try
         {
-            var tried = fixture.Proxy.Unanswered("eth_estimateGas");
+            var mintSelector = ABITypedRegistry.GetFunctionABI<MintFunction>().Sha3Signature;
+            var tried = fixture.Proxy.Unanswered("eth_call", mintSelector);
             accepted = await Host.RequestMintAsync(fan, rewardId);
-            // The signer's dry run reached the proxy and found no node behind it: the mint must still be queued.
-            (await Eventually.Get(() => Task.FromResult(fixture.Proxy.Unanswered("eth_estimateGas")), n => n > tried, TimeSpan.FromSeconds(30)))
+            // The signer's dry run of the mint reached the proxy and found no node behind it: the mint must still be queued.
+            (await Eventually.Get(() => Task.FromResult(fixture.Proxy.Unanswered("eth_call", mintSelector)), n => n > tried, TimeSpan.FromSeconds(30)))
                 .ShouldBeGreaterThan(tried, "the pipeline never tried the chain while the node was down");
             (await Host.MintAsync(accepted.MintId))!.Status.ShouldBe(MintView.Queued);
         }

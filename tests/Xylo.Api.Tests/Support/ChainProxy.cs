@@ -38,6 +38,12 @@ public sealed class ChainProxy : IAsyncDisposable
     /// <summary>Calls of <paramref name="method"/> the node did not answer (it was down): proof that XYLO tried.</summary>
     public int Unanswered(string method) => _unanswered.GetValueOrDefault(method);
 
+    /// <summary>
+    /// Calls of <paramref name="method"/> (<c>eth_call</c>, <c>eth_estimateGas</c>) of the contract function whose 4-byte
+    /// selector is <paramref name="selector"/> (hex, no 0x) that the node did not answer.
+    /// </summary>
+    public int Unanswered(string method, string selector) => _unanswered.GetValueOrDefault($"{method}:0x{selector.ToLowerInvariant()}");
+
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
 
     /// <summary>Calls of <paramref name="method"/> passed on so far (each call of a JSON-RPC batch counts).</summary>
@@ -75,7 +81,7 @@ public sealed class ChainProxy : IAsyncDisposable
         }
         catch (HttpRequestException)
         {
-            foreach (var method in Methods(body)) _unanswered.AddOrUpdate(method, 1, (_, n) => n + 1);
+            foreach (var method in Methods(body).Concat(CalledFunctions(body))) _unanswered.AddOrUpdate(method, 1, (_, n) => n + 1);
             context.Response.StatusCode = StatusCodes.Status502BadGateway;
             return;
         }
@@ -95,6 +101,17 @@ public sealed class ChainProxy : IAsyncDisposable
             JsonObject call => [call["method"]?.GetValue<string>()],
             _ => [],
         }).OfType<string>();
+
+    /// <summary>"method:0x12345678" for each call that carries a transaction's data (its function selector).</summary>
+    private static IEnumerable<string> CalledFunctions(string body) =>
+        (JsonNode.Parse(body) switch
+        {
+            JsonArray batch => batch.ToArray(),
+            JsonObject call => [call],
+            _ => [],
+        }).Select(call => (Method: call?["method"]?.GetValue<string>(), Data: (call?["params"]?[0]?["data"] ?? call?["params"]?[0]?["input"])?.GetValue<string>()))
+        .Where(c => c.Method is not null && c.Data is { Length: >= 10 })
+        .Select(c => $"{c.Method}:{c.Data![..10].ToLowerInvariant()}");
 
     public async ValueTask DisposeAsync()
     {

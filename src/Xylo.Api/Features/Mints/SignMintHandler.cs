@@ -13,8 +13,8 @@ public static class SignMintHandler
     public const int PreflightParallelism = 16;
 
     /// <summary>
-    /// A batch of mints, signed in one transaction: the queued ones are read in one round trip and dry-run in parallel
-    /// (paused → deferred, a revert → failed, already minted → settled from the chain); the ready ones take one range
+    /// A batch of mints, signed in one transaction: the queued ones are read in one round trip and dry-run in parallel, one
+    /// call each and one gas estimate per reward URI (paused → deferred, a revert → failed, already minted → settled from the chain); the ready ones take one range
     /// of nonces and one fee quote, and their signed bytes are committed with the range before any broadcast is sent
     /// (one BroadcastMints for the batch is queued with them). A crash before the commit leaves no nonce taken; after it, every
     /// signed transaction is on record and is sent, so no gap is left either way.
@@ -40,9 +40,7 @@ public static class SignMintHandler
         if (queued.Count == 0) return [];
 
         var read = Stopwatch.GetElapsedTime(started) - allotted;
-        var preflights = new MintPreflight[queued.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, queued.Count), new ParallelOptions { MaxDegreeOfParallelism = PreflightParallelism, CancellationToken = cancellation },
-            async (i, _) => preflights[i] = await chain.PreflightMintAsync(queued[i].Aggregate!));
+        var preflights = await chain.PreflightMintsAsync(queued.Select(q => q.Aggregate!).ToList(), PreflightParallelism, cancellation);
 
         var dryRuns = Stopwatch.GetElapsedTime(started) - allotted - read;
         var now = clock.GetUtcNow();
