@@ -63,29 +63,25 @@ public static class SegmentCodec
         Expect(json.Read() && json.TokenType == JsonTokenType.StartObject, "an object");
         while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
         {
-            var name = json.GetString();
-            Expect(json.Read(), $"a value for {name}");
-            switch (name)
-            {
-                case "seq": seq = json.GetInt64(); break;
-                case "id": id = json.GetGuid(); break;
-                case "stream": stream = json.GetGuid(); break;
-                case "streamType": streamType = json.GetString(); break;
-                case "version": version = json.GetInt64(); break;
-                case "type": type = json.GetString(); break;
-                case "dotnetType": dotnetType = json.GetString(); break;
-                case "data": data = RawText(ref json, line); break;
-                case "timestamp":
-                    timestamp = DateTimeOffset.Parse(json.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-                    break;
-                case "tenant": tenant = json.GetString(); break;
-                case "correlationId": correlation = json.GetString(); break;
-                case "causationId": causation = json.GetString(); break;
-                case "headers": headers = RawText(ref json, line); break;
-                case "userName": user = json.GetString(); break;
-                case "archived": archived = json.GetBoolean(); break;
-                default: json.Skip(); break;
-            }
+            // Compared as bytes: a string per property name was 15 allocations an event.
+            var name = json.ValueSpan;
+            Expect(json.Read(), $"a value for {Encoding.UTF8.GetString(name)}");
+            if (name.SequenceEqual("seq"u8)) seq = json.GetInt64();
+            else if (name.SequenceEqual("id"u8)) id = json.GetGuid();
+            else if (name.SequenceEqual("stream"u8)) stream = json.GetGuid();
+            else if (name.SequenceEqual("streamType"u8)) streamType = json.GetString();
+            else if (name.SequenceEqual("version"u8)) version = json.GetInt64();
+            else if (name.SequenceEqual("type"u8)) type = json.GetString();
+            else if (name.SequenceEqual("dotnetType"u8)) dotnetType = json.GetString();
+            else if (name.SequenceEqual("data"u8)) data = RawText(ref json, line);
+            else if (name.SequenceEqual("timestamp"u8)) timestamp = DateTimeOffset.Parse(json.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+            else if (name.SequenceEqual("tenant"u8)) tenant = json.GetString();
+            else if (name.SequenceEqual("correlationId"u8)) correlation = json.GetString();
+            else if (name.SequenceEqual("causationId"u8)) causation = json.GetString();
+            else if (name.SequenceEqual("headers"u8)) headers = RawText(ref json, line);
+            else if (name.SequenceEqual("userName"u8)) user = json.GetString();
+            else if (name.SequenceEqual("archived"u8)) archived = json.GetBoolean();
+            else json.Skip();
         }
 
         return new StoredEvent(seq, id, stream, streamType, version, type ?? throw Missing("type"), dotnetType, data ?? throw Missing("data"),
