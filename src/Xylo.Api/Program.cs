@@ -24,7 +24,12 @@ jasperFx.RegisterCommandsFromExtensionAssemblies();
 jasperFx.ApplyExtensions(builder.Services);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
-if (XyloDatabase.ForLogReplay(args)) builder.Configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.CustomPlans)}"] = "true";
+if (XyloDatabase.ForLogReplay(args))
+{
+    builder.Configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.CustomPlans)}"] = "true";
+    builder.Configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.ApplicationName)}"] = DatabaseOptions.ReplayApplicationName;
+}
+
 builder.AddXyloHostStartup();
 builder.AddXyloOperations();
 builder.AddXyloCritterStack();

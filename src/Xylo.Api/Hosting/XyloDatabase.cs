@@ -34,7 +34,13 @@ public sealed class DatabaseOptions
     /// </summary>
     public bool CustomPlans { get; set; }
 
-    public string ApplicationName { get; set; } = "xylo-api";
+    public string ApplicationName { get; set; } = ApiApplicationName;
+
+    /// <summary>The API's connections (<c>application_name</c>): what <c>recovery rebuild</c> looks for before it starts.</summary>
+    public const string ApiApplicationName = "xylo-api";
+
+    /// <summary>The connections of the commands that replay the log.</summary>
+    public const string ReplayApplicationName = "xylo-replay";
 
     /// <summary>The read replica (<c>DATABASE_REPLICA_URL</c>) serves reads while at most this far behind the primary.</summary>
     public double ReplicaMaxLagSeconds { get; set; } = 5;

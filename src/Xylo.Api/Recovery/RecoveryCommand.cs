@@ -57,7 +57,8 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
                 "restore" => await RestoreAsync(ArchiveReader.ReadAsync(archive, RestorePoint.Parse(input.UntilFlag), CancellationToken.None),
                     databaseUrl, CritterStackSetup.Schema, $"archive {archive.Location} until {RestorePoint.Parse(input.UntilFlag)}"),
                 "pit" => await PointInTimeAsync(input, host.Services.GetRequiredService<EventLogDatabase>(), databaseUrl),
-                "rebuild" => await RebuildAsync((DocumentStore)host.Services.GetRequiredService<IDocumentStore>(), host.Services.GetRequiredService<EventLogDatabase>()),
+                "rebuild" => await RebuildAsync((DocumentStore)host.Services.GetRequiredService<IDocumentStore>(), host.Services.GetRequiredService<EventLogDatabase>(),
+                    host.Services.GetRequiredService<NpgsqlDataSource>()),
                 _ => Fail("action must be verify, restore, pit or rebuild"),
             };
         }
@@ -71,8 +72,22 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
         }
     }
 
-    private static async Task<bool> RebuildAsync(DocumentStore store, EventLogDatabase log)
+    private static async Task<bool> RebuildAsync(DocumentStore store, EventLogDatabase log, NpgsqlDataSource database)
     {
+        // The replay empties and rewrites the views a running API reads and writes (the inline snapshots its commands load):
+        // refused while an API is connected. One view can be rebuilt while it runs, by POST /admin/projections/{name}/rebuild.
+        await using (var api = database.CreateCommand(
+            "select count(*) from pg_stat_activity where datname = current_database() and application_name = $1"))
+        {
+            api.Parameters.Add(new NpgsqlParameter<string> { TypedValue = DatabaseOptions.ApiApplicationName });
+            if ((long)(await api.ExecuteScalarAsync())! is var connections and > 0)
+            {
+                return Fail($"an API is running on this database ({connections} connections named {DatabaseOptions.ApiApplicationName}): stop it before " +
+                            "`recovery rebuild`, which empties and rewrites the views it reads and writes; while it runs, rebuild one view with " +
+                            "POST /admin/projections/{name}/rebuild");
+            }
+        }
+
         var head = await log.MaxSequenceAsync(CancellationToken.None);
         var result = await LogReplay.RebuildAllAsync(store, head, line => Console.Error.WriteLine(line), CancellationToken.None);
         Console.WriteLine($"rebuilt {store.Options.Projections.All.Count} views ({result.Documents} documents) from {head} events in {result.Elapsed.TotalSeconds:F1} s " +
@@ -140,7 +155,8 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
     private static async Task<bool> RestoreAsync(IAsyncEnumerable<StoredEvent> events, string databaseUrl, string schema, string what)
     {
         var clock = Stopwatch.StartNew();
-        await using var database = XyloDatabase.Create(databaseUrl, new DatabaseOptions { CustomPlans = true });
+        await using var database = XyloDatabase.Create(databaseUrl,
+            new DatabaseOptions { CustomPlans = true, ApplicationName = DatabaseOptions.ReplayApplicationName });
         await using var store = new DocumentStore(new StoreOptions().ConfigureXyloStore(database, schema));
         var importer = new EventLogImporter(database, schema);
         await importer.EnsureEmptyAsync(CancellationToken.None);

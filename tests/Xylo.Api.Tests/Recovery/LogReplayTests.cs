@@ -28,7 +28,8 @@ public sealed class LogReplayTests(RecoveryFixture fixture)
             var (code, output) = await XyloCli.RunAsync("recovery", "restore", "--archive", fixture.ArchiveDirectory, "--database-url", url);
             code.ShouldBe(0, output);
 
-            await using var database = XyloDatabase.Create(url, new DatabaseOptions { CustomPlans = true });
+            // Not named as the API's pool: `recovery rebuild` below refuses a database an API is connected to.
+            await using var database = XyloDatabase.Create(url, new DatabaseOptions { CustomPlans = true, ApplicationName = TestsApplicationName });
             await using var store = new DocumentStore(new StoreOptions().ConfigureXyloStore(database, CritterStackSetup.Schema));
             await AppendRewardsMintsAndVaultAsync(store);
             var head = await new EventLogDatabase(database, CritterStackSetup.Schema).MaxSequenceAsync(CancellationToken.None);
@@ -58,12 +59,35 @@ public sealed class LogReplayTests(RecoveryFixture fixture)
             progress.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = store.Options.Projections.All.Select(p => $"{p.Name}:All").ToArray() });
             progress.Parameters.Add(new NpgsqlParameter<long> { TypedValue = head });
             ((long)(await progress.ExecuteScalarAsync(TestContext.Current.CancellationToken))!).ShouldBe(store.Options.Projections.All.Count, "every view is marked at the head: the daemon does not count the log again");
+
+            // The operator's command, on a database no API is connected to.
+            var (rebuilt, rebuildOutput) = await XyloCli.RunAsync(new Dictionary<string, string> { ["DATABASE_URL"] = url }, "recovery", "rebuild");
+            rebuilt.ShouldBe(0, rebuildOutput);
+            rebuildOutput.ShouldContain($"rebuilt 13 views ({daemon.Count} documents) from {head} events");
+            Same(await RowsAsync(database, tables), daemon, "recovery rebuild");
         }
         finally
         {
             await TestDatabases.DropAsync(url);
         }
     }
+
+    [Fact]
+    public async Task Recovery_rebuild_refuses_a_database_an_api_is_running_on_and_changes_nothing()
+    {
+        // The fixture's host is an API on its database (its daemon, its pool).
+        // Named otherwise, so that only the API's own connections can be what the command refuses.
+        await using var database = XyloDatabase.Create(fixture.DatabaseUrl, new DatabaseOptions { ApplicationName = TestsApplicationName });
+        var before = await RowsAsync(database, fixture.ReadModelTables);
+
+        var (code, output) = await XyloCli.RunAsync(new Dictionary<string, string> { ["DATABASE_URL"] = fixture.DatabaseUrl }, "recovery", "rebuild");
+
+        code.ShouldNotBe(0, output);
+        output.ShouldContain("an API is running on this database");
+        (await RowsAsync(database, fixture.ReadModelTables)).ShouldBe(before, "nothing emptied, nothing written");
+    }
+
+    private const string TestsApplicationName = "xylo-tests";
 
     private sealed record Row(string Table, string Id, string Data, long Version);
 
