@@ -43,6 +43,45 @@ public sealed class EventLogDatabase(NpgsqlDataSource source, string schema)
     }
 
     /// <summary>
+    /// The events of <paramref name="types"/> with <c>after &lt; seq_id &lt;= upTo</c>, in sequence order, archived ones left
+    /// out as Marten's daemon leaves them out of a rebuild, without their stream's type: a replay's read
+    /// (<c>Recovery.LogReplay</c>), one range at a time.
+    /// </summary>
+    public async Task<List<StoredEvent>> ReadForReplayAsync(long after, long upTo, IReadOnlyCollection<string> types, CancellationToken cancellation)
+    {
+        await using var command = source.CreateCommand($"""
+            select {Columns.Replace("s.type", "null::varchar", StringComparison.Ordinal)}
+            from {Events} e
+            where e.seq_id > $1 and e.seq_id <= $2 and e.type = any($3) and not e.is_archived
+            order by e.seq_id
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upTo });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types.ToArray() });
+        command.CommandTimeout = UnboundedReadTimeoutSeconds;
+        var events = new List<StoredEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) events.Add(Read(reader, 0));
+        return events;
+    }
+
+    /// <summary>
+    /// Marten's progress rows (<c>mt_event_progression</c>) of <paramref name="shards"/> set to <paramref name="sequence"/>,
+    /// as the daemon records a finished rebuild: what a replay that wrote those views leaves behind.
+    /// </summary>
+    public async Task MarkProgressAsync(IReadOnlyCollection<string> shards, long sequence, CancellationToken cancellation)
+    {
+        await using var mark = source.CreateCommand($"""
+            insert into {Schema}.mt_event_progression as p (name, last_seq_id, last_updated)
+            select unnest($1::varchar[]), $2, transaction_timestamp()
+            on conflict (name) do update set last_seq_id = excluded.last_seq_id, last_updated = excluded.last_updated
+            """);
+        mark.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = shards.ToArray() });
+        mark.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
+        await mark.ExecuteNonQueryAsync(cancellation);
+    }
+
+    /// <summary>
     /// How far an event's timestamp can run behind a later event's: Marten stamps an event with its append transaction's
     /// start (<c>now()</c>), so time order and sequence order differ by at most the longest append transaction.
     /// </summary>

@@ -38,71 +38,40 @@ public static class LogReplay
 
     /// <param name="flushAt">documents a view holds before it writes them all (tests make it tiny to cover the reloads)</param>
     /// <param name="readBatch">sequence numbers per read</param>
-    public static Task<Result> RebuildAllAsync(DocumentStore store, long head, Action<string> progress, CancellationToken cancellation,
+    public static Task<Result> RebuildAllAsync(DocumentStore store, EventLogDatabase log, long head, Action<string> progress, CancellationToken cancellation,
         int flushAt = DefaultFlushAt, int readBatch = ReadBatch) =>
-        RunAsync(store, progress, flushAt, head,
-            (mappings, output, counted, ct) => ReadAsync(store, head, readBatch, mappings, output, counted, ct), () => head, cancellation);
+        RunAsync(store, log, progress, flushAt, head, async (types, output, ct) =>
+        {
+            for (long after = 0; after < head; after += readBatch)
+            {
+                var batch = await log.ReadForReplayAsync(after, Math.Min(after + readBatch, head), types, ct);
+                if (batch.Count > 0) await output.WriteAsync(batch, ct);
+            }
+        }, () => head, cancellation);
 
     /// <summary>
     /// A restore's views folded while its events are imported: <paramref name="import"/> consumes the events, and each one
     /// a view takes is handed to the folds as it passes (deserialized on a thread of its own). The views are written
     /// once the import has finished.
     /// </summary>
-    public static async Task<(TImport Imported, Result Replay)> AlongsideAsync<TImport>(DocumentStore store, IAsyncEnumerable<StoredEvent> events,
-        Func<IAsyncEnumerable<StoredEvent>, Task<TImport>> import, Func<TImport, long> head, Action<string> progress, CancellationToken cancellation)
+    public static async Task<(TImport Imported, Result Replay)> AlongsideAsync<TImport>(DocumentStore store, EventLogDatabase log,
+        IAsyncEnumerable<StoredEvent> events, Func<IAsyncEnumerable<StoredEvent>, Task<TImport>> import, Func<TImport, long> head, Action<string> progress,
+        CancellationToken cancellation)
     {
         TImport imported = default!;
-        var result = await RunAsync(store, progress, DefaultFlushAt, null, async (mappings, output, counted, ct) =>
-        {
-            var stored = Channel.CreateBounded<List<StoredEvent>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var converter = Task.Run(async () =>
-            {
-                try
-                {
-                    var serializer = store.Options.Serializer();
-                    await foreach (var batch in stored.Reader.ReadAllAsync(stop.Token))
-                    {
-                        var converted = batch.Select(e => ToEvent(serializer, mappings[e.Type], e)).ToList();
-                        counted(converted.Count);
-                        await output.WriteAsync(converted, stop.Token);
-                    }
-                }
-                catch
-                {
-                    // The import stops at its next event instead of waiting on a full channel.
-                    await stop.CancelAsync();
-                    throw;
-                }
-            }, CancellationToken.None);
-            try
-            {
-                imported = await import(TeeAsync(events, mappings, stored.Writer, stop.Token));
-                stored.Writer.Complete();
-            }
-            catch (Exception e)
-            {
-                stored.Writer.TryComplete(e);
-                await stop.CancelAsync();
-                await Task.WhenAny(converter);
-                // A failed conversion is the cause when it cancelled the import.
-                if (converter.IsFaulted && e is OperationCanceledException) await converter;
-                throw;
-            }
-
-            await converter;
-        }, () => head(imported), cancellation);
+        var result = await RunAsync(store, log, progress, DefaultFlushAt, null,
+            async (types, output, ct) => imported = await import(TeeAsync(events, types, output, ct)), () => head(imported), cancellation);
         return (imported, result);
     }
 
-    private static async IAsyncEnumerable<StoredEvent> TeeAsync(IAsyncEnumerable<StoredEvent> events, IReadOnlyDictionary<string, EventMapping> mappings,
+    private static async IAsyncEnumerable<StoredEvent> TeeAsync(IAsyncEnumerable<StoredEvent> events, IReadOnlySet<string> types,
         ChannelWriter<List<StoredEvent>> output, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
     {
         var batch = new List<StoredEvent>(TeeBatch);
         await foreach (var e in events.WithCancellation(cancellation))
         {
             yield return e;
-            if (e.IsArchived || !mappings.ContainsKey(e.Type)) continue;
+            if (e.IsArchived || !types.Contains(e.Type)) continue;
             batch.Add(e);
             if (batch.Count < TeeBatch) continue;
             await output.WriteAsync(batch, cancellation);
@@ -140,12 +109,12 @@ public static class LogReplay
         return e;
     }
 
-    private delegate Task EventSource(IReadOnlyDictionary<string, EventMapping> mappings, ChannelWriter<List<IEvent>> output, Action<int> counted,
-        CancellationToken cancellation);
+    /// <summary>What feeds a replay: the events of <c>types</c> (their aliases), as stored, in sequence order, in batches.</summary>
+    private delegate Task EventSource(IReadOnlySet<string> types, ChannelWriter<List<StoredEvent>> output, CancellationToken cancellation);
 
     /// <param name="expected">the head when it is known before the replay (for the progress line's ETA)</param>
-    private static async Task<Result> RunAsync(DocumentStore store, Action<string> progress, int flushAt, long? expected, EventSource source, Func<long> head,
-        CancellationToken cancellation)
+    private static async Task<Result> RunAsync(DocumentStore store, EventLogDatabase log, Action<string> progress, int flushAt, long? expected, EventSource source,
+        Func<long> head, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         // A batch command that allocates hundreds of megabytes of events: blocking collections cost less CPU than background ones.
@@ -153,7 +122,7 @@ public static class LogReplay
         GCSettings.LatencyMode = GCLatencyMode.Batch;
         try
         {
-            return await ReplayAsync(store, progress, clock, flushAt, expected, source, head, cancellation);
+            return await ReplayAsync(store, log, progress, clock, flushAt, expected, source, head, cancellation);
         }
         finally
         {
@@ -161,8 +130,8 @@ public static class LogReplay
         }
     }
 
-    private static async Task<Result> ReplayAsync(DocumentStore store, Action<string> progress, Stopwatch clock, int flushAt, long? expected, EventSource source,
-        Func<long> headOf, CancellationToken cancellation)
+    private static async Task<Result> ReplayAsync(DocumentStore store, EventLogDatabase log, Action<string> progress, Stopwatch clock, int flushAt, long? expected,
+        EventSource source, Func<long> headOf, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
         var folds = store.Options.Projections.All.Select(p => ViewFold.For(store, p, session, flushAt)).ToList();
@@ -174,22 +143,22 @@ public static class LogReplay
         await EmptyAsync(store, folds, cancellation);
         progress($"replaying {(expected is { } n ? $"{n:N0} events" : "the events as they are imported")} into {folds.Count} views ({string.Join(", ", folds.Select(f => f.Name))})");
 
-        // The read (PostgreSQL, Npgsql, JSON) runs ahead of the folds by a few batches: on two cores the two overlap.
-        var batches = Channel.CreateBounded<List<IEvent>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = false });
+        // Three stages a few batches apart, so that on two cores they overlap: the source (a read of the log, or a
+        // restore's import), the deserialization into Marten's envelopes, and the folds.
+        var stored = Channel.CreateBounded<List<StoredEvent>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        var batches = Channel.CreateBounded<List<IEvent>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         long read = 0, folded = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var reader = Task.Run(async () =>
+        var reader = Stage(stored.Writer, () => source(mappings.Keys.ToHashSet(StringComparer.Ordinal), stored.Writer, stop.Token));
+        var converter = Stage(batches.Writer, async () =>
         {
-            try
+            var serializer = store.Options.Serializer();
+            await foreach (var batch in stored.Reader.ReadAllAsync(stop.Token))
             {
-                await source(mappings, batches.Writer, n => Interlocked.Add(ref read, n), stop.Token);
-                batches.Writer.Complete();
+                Interlocked.Add(ref read, batch.Count);
+                await batches.Writer.WriteAsync(batch.Select(e => ToEvent(serializer, mappings[e.Type], e)).ToList(), stop.Token);
             }
-            catch (Exception e)
-            {
-                batches.Writer.Complete(e);
-            }
-        }, CancellationToken.None);
+        });
 
         var reported = TimeSpan.Zero;
         var perFold = folds.ToDictionary(f => f, _ => new List<IEvent>());
@@ -199,9 +168,9 @@ public static class LogReplay
         }
         catch
         {
-            // The source (the read, or a restore's import) stops instead of waiting on a full channel.
+            // The earlier stages stop instead of waiting on a full channel.
             await stop.CancelAsync();
-            await reader;
+            await Task.WhenAll(reader, converter);
             throw;
         }
 
@@ -229,7 +198,7 @@ public static class LogReplay
             }
         }
 
-        await reader;
+        await Task.WhenAll(reader, converter);
         var head = headOf();
         progress($"replayed {Interlocked.Read(ref read):N0} events of {head:N0} in {clock.Elapsed.TotalSeconds:F1} s; writing {folds.Count} views");
 
@@ -243,7 +212,7 @@ public static class LogReplay
             progress($"wrote {fold.Name}: {written:N0} documents in {(clock.Elapsed - started).TotalSeconds:F1} s");
         });
 
-        await MarkProgressAsync(store, folds, head, cancellation);
+        await log.MarkProgressAsync(folds.Select(f => $"{f.Name}:All").ToList(), head, cancellation);
         progress($"rebuilt {folds.Count} views over {head:N0} events in {clock.Elapsed.TotalSeconds:F1} s ({head / Math.Max(clock.Elapsed.TotalSeconds, 1e-6):N0} events/s)");
         return new Result(head, documents, clock.Elapsed);
     }
@@ -256,54 +225,6 @@ public static class LogReplay
             : $"replaying: up to sequence {done:N0} ({rate:N0} events/s)";
     }
 
-    /// <summary>
-    /// The log in sequence ranges of <c>readBatch</c>, only the event types some view takes, archived events
-    /// excluded as the daemon's rebuild excludes them; each event deserialized by Marten's serializer into Marten's
-    /// envelope for its type.
-    /// </summary>
-    private static async Task ReadAsync(DocumentStore store, long head, int readBatch, IReadOnlyDictionary<string, EventMapping> mappings,
-        ChannelWriter<List<IEvent>> output, Action<int> counted, CancellationToken cancellation)
-    {
-        var serializer = store.Options.Serializer();
-        var table = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
-        var types = mappings.Keys.ToArray();
-        await using var connection = await ViewFold.OpenAsync(store, cancellation);
-        for (long after = 0; after < head; after += readBatch)
-        {
-            await using var command = new NpgsqlCommand($"""
-                select data, type, seq_id, id, stream_id, version, timestamp, tenant_id, correlation_id, causation_id, user_name
-                from {table}
-                where seq_id > $1 and seq_id <= $2 and type = any($3) and is_archived = false
-                order by seq_id
-                """, connection);
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = Math.Min(after + readBatch, head) });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
-            var batch = new List<IEvent>(Math.Min(readBatch, 65_536));
-            await using (var reader = await command.ExecuteReaderAsync(cancellation))
-            {
-                while (await reader.ReadAsync(cancellation))
-                {
-                    var mapping = mappings[reader.GetString(1)];
-                    var e = mapping.Wrap(serializer.FromJson(mapping.DocumentType, reader, 0));
-                    e.Sequence = reader.GetInt64(2);
-                    e.Id = reader.GetGuid(3);
-                    e.StreamId = reader.GetGuid(4);
-                    e.Version = reader.GetInt64(5);
-                    e.Timestamp = reader.GetFieldValue<DateTimeOffset>(6);
-                    e.TenantId = reader.GetString(7);
-                    e.CorrelationId = reader.IsDBNull(8) ? null : reader.GetString(8);
-                    e.CausationId = reader.IsDBNull(9) ? null : reader.GetString(9);
-                    e.UserName = reader.IsDBNull(10) ? null : reader.GetString(10);
-                    batch.Add(e);
-                }
-            }
-
-            counted(batch.Count);
-            if (batch.Count > 0) await output.WriteAsync(batch, cancellation);
-        }
-    }
-
     /// <summary>Every view's tables emptied first, as the daemon's rebuild tears a view down.</summary>
     private static async Task EmptyAsync(DocumentStore store, IReadOnlyList<IViewFold> folds, CancellationToken cancellation)
     {
@@ -314,17 +235,20 @@ public static class LogReplay
         await truncate.ExecuteNonQueryAsync(cancellation);
     }
 
-    /// <summary>Each view's progress at the head, as the daemon records a finished rebuild: the async leaderboard does not count the log again.</summary>
-    private static async Task MarkProgressAsync(DocumentStore store, IReadOnlyList<IViewFold> folds, long head, CancellationToken cancellation)
+    /// <summary>
+    /// Runs a stage and completes its output channel when it ends: with its failure, so that the next stage fails with
+    /// it, and the stage before it, stopped by the same token, no longer waits on a full channel.
+    /// </summary>
+    private static Task Stage<T>(ChannelWriter<T> output, Func<Task> run) => Task.Run(async () =>
     {
-        await using var connection = await ViewFold.OpenAsync(store, cancellation);
-        await using var mark = new NpgsqlCommand($"""
-            insert into {store.Options.Events.DatabaseSchemaName}.mt_event_progression as p (name, last_seq_id, last_updated)
-            select unnest($1::varchar[]), $2, transaction_timestamp()
-            on conflict (name) do update set last_seq_id = excluded.last_seq_id, last_updated = excluded.last_updated
-            """, connection);
-        mark.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = folds.Select(f => $"{f.Name}:All").ToArray() });
-        mark.Parameters.Add(new NpgsqlParameter<long> { TypedValue = head });
-        await mark.ExecuteNonQueryAsync(cancellation);
-    }
+        try
+        {
+            await run();
+            output.Complete();
+        }
+        catch (Exception e)
+        {
+            output.Complete(e);
+        }
+    });
 }

@@ -89,7 +89,7 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
         }
 
         var head = await log.MaxSequenceAsync(CancellationToken.None);
-        var result = await LogReplay.RebuildAllAsync(store, head, line => Console.Error.WriteLine(line), CancellationToken.None);
+        var result = await LogReplay.RebuildAllAsync(store, log, head, line => Console.Error.WriteLine(line), CancellationToken.None);
         Console.WriteLine($"rebuilt {store.Options.Projections.All.Count} views ({result.Documents} documents) from {head} events in {result.Elapsed.TotalSeconds:F1} s " +
                           $"({head / Math.Max(result.Elapsed.TotalSeconds, 1e-6):F0} events/s)");
         return true;
@@ -166,7 +166,7 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
         // The views fold while the events are imported (one read of the archive, the folds on the other core) and are
         // written once the import is done.
         var importTime = TimeSpan.Zero;
-        var (imported, replay) = await LogReplay.AlongsideAsync(store, events, async tee =>
+        var (imported, replay) = await LogReplay.AlongsideAsync(store, new EventLogDatabase(database, schema), events, async tee =>
             {
                 var result = await importer.ImportAsync(tee,
                     (count, rate) => Console.Error.WriteLine($"imported {count:N0} events ({rate:N0} events/s)"), CancellationToken.None);

@@ -170,13 +170,13 @@ internal sealed class AggregateFold<TDoc, TId> : IViewFold, IIdentitySetter<TDoc
         if (missing.Count == 0) return;
 
         await using var connection = await ViewFold.OpenAsync(_store, cancellation);
-        await using var load = new NpgsqlCommand($"select id, data::text, mt_version from {_mapping.TableName.QualifiedName} where id = any($1)", connection);
+        await using var load = new NpgsqlCommand($"select id, data, mt_version from {_mapping.TableName.QualifiedName} where id = any($1)", connection);
         load.Parameters.Add(new NpgsqlParameter { Value = missing.ToArray() });
         await using var reader = await load.ExecuteReaderAsync(cancellation);
         var serializer = _store.Options.Serializer();
         while (await reader.ReadAsync(cancellation))
         {
-            var document = (TDoc)serializer.FromJson(typeof(TDoc), new MemoryStream(System.Text.Encoding.UTF8.GetBytes(reader.GetString(1))));
+            var document = (TDoc)serializer.FromJson(typeof(TDoc), reader, 1);
             _documents[reader.GetFieldValue<TId>(0)] = (document, reader.GetInt64(2));
         }
     }

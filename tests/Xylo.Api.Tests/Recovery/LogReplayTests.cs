@@ -32,10 +32,11 @@ public sealed class LogReplayTests(RecoveryFixture fixture)
             await using var database = XyloDatabase.Create(url, new DatabaseOptions { CustomPlans = true, ApplicationName = TestsApplicationName });
             await using var store = new DocumentStore(new StoreOptions().ConfigureXyloStore(database, CritterStackSetup.Schema));
             await AppendRewardsMintsAndVaultAsync(store);
-            var head = await new EventLogDatabase(database, CritterStackSetup.Schema).MaxSequenceAsync(CancellationToken.None);
+            var log = new EventLogDatabase(database, CritterStackSetup.Schema);
+            var head = await log.MaxSequenceAsync(CancellationToken.None);
             var tables = ReadModels.Tables(store);
 
-            await DaemonRebuild.RebuildAllAsync(store, head, _ => { }, CancellationToken.None);
+            await DaemonRebuild.RebuildAllAsync(store, CancellationToken.None);
             var daemon = await RowsAsync(database, tables);
             foreach (var table in new[] { "mt_doc_pointsaccount", "mt_doc_userprofile", "mt_doc_leaderboardentry", "mt_doc_rewardview", "mt_doc_mintview", "mt_doc_vaultposition", "mt_doc_vaultlog" })
             {
@@ -43,14 +44,14 @@ public sealed class LogReplayTests(RecoveryFixture fixture)
             }
 
             var lines = new List<string>();
-            var replay = await LogReplay.RebuildAllAsync(store, head, lines.Add, CancellationToken.None);
+            var replay = await LogReplay.RebuildAllAsync(store, log, head, lines.Add, CancellationToken.None);
             Same(await RowsAsync(database, tables), daemon, "one read, every document in memory");
             replay.Documents.ShouldBe(daemon.Count);
             lines.ShouldContain(l => l.StartsWith("rebuilt 13 views over", StringComparison.Ordinal));
 
             // Ranges of 7 sequence numbers and a flush after every one: documents are written, forgotten, loaded back and
             // upserted again, and a vault position meets its reorg in a later range than its deposit.
-            await LogReplay.RebuildAllAsync(store, head, _ => { }, CancellationToken.None, flushAt: 1, readBatch: 7);
+            await LogReplay.RebuildAllAsync(store, log, head, _ => { }, CancellationToken.None, flushAt: 1, readBatch: 7);
             Same(await RowsAsync(database, tables), daemon, "flushed after every range");
 
             await using var connection = await database.OpenConnectionAsync(TestContext.Current.CancellationToken);

@@ -52,9 +52,10 @@ public sealed class RebuildingTests(RecoveryFixture fixture)
         {
             await using var database = XyloDatabase.Create(restored, new DatabaseOptions());
             await using var store = new DocumentStore(new StoreOptions().ConfigureXyloStore(database, CritterStackSetup.Schema));
-            var head = await new EventLogDatabase(database, CritterStackSetup.Schema).MaxSequenceAsync(CancellationToken.None);
+            var log = new EventLogDatabase(database, CritterStackSetup.Schema);
+            var head = await log.MaxSequenceAsync(CancellationToken.None);
             var lines = new List<string>();
-            await LogReplay.RebuildAllAsync(store, head, lines.Add, CancellationToken.None);
+            await LogReplay.RebuildAllAsync(store, log, head, lines.Add, CancellationToken.None);
             lines.ShouldContain(l => l.StartsWith("wrote LeaderboardEntry", StringComparison.Ordinal));
 
             await using var session = store.QuerySession();
