@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
@@ -14,7 +15,15 @@ public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
 {
     private readonly EventLogDatabase _log = new(database, schema);
 
-    private sealed record StreamRow(string? Type, long Version, DateTimeOffset Created, DateTimeOffset Timestamp, string TenantId);
+    /// <summary>A stream's row, updated in place by each of its events (a new row per event was garbage that outlived a collection).</summary>
+    internal sealed class StreamRow(string? type, long version, DateTimeOffset created, string tenantId)
+    {
+        public string? Type = type;
+        public long Version = version;
+        public DateTimeOffset Timestamp = created;
+        public DateTimeOffset Created { get; } = created;
+        public string TenantId { get; } = tenantId;
+    }
 
     public sealed record Result(long Events, int Streams, long LastSequence, DateTimeOffset? LastTimestamp, string LogDigest);
 
@@ -32,6 +41,18 @@ public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
     /// <summary>Restores events in sequence order into an empty event store, then moves the sequence past the last one.</summary>
     public async Task<Result> ImportAsync(IAsyncEnumerable<StoredEvent> events, Action<long, double> progress, CancellationToken cancellation)
     {
+        await using var pending = await CopyAsync(events, progress, cancellation);
+        await pending.CompleteAsync(cancellation);
+        return pending.Result;
+    }
+
+    /// <summary>
+    /// The first half of <see cref="ImportAsync"/>: the events copied into the log (its secondary indexes and the foreign
+    /// key to the streams dropped first), in a transaction left open. The caller completes it, and may do other work
+    /// meanwhile (a restore writes its views while the log's indexes are built).
+    /// </summary>
+    public async Task<PendingImport> CopyAsync(IAsyncEnumerable<StoredEvent> events, Action<long, double> progress, CancellationToken cancellation)
+    {
         var streams = new Dictionary<Guid, StreamRow>();
         using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[4096];
@@ -40,44 +61,92 @@ public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
         var clock = Stopwatch.StartNew();
         var reported = TimeSpan.Zero;
 
-        await using var connection = await database.OpenConnectionAsync(cancellation);
-        await using var transaction = await connection.BeginTransactionAsync(cancellation);
-        var foreignKeys = await DropStreamForeignKeysAsync(connection, cancellation);
-        var indexes = await DropSecondaryIndexesAsync(connection, cancellation);
-
-        await using (var writer = await connection.BeginBinaryImportAsync(EventsCopy, cancellation))
+        var connection = await database.OpenConnectionAsync(cancellation);
+        NpgsqlTransaction? transaction = null;
+        try
         {
-            await foreach (var e in events.WithCancellation(cancellation))
+            transaction = await connection.BeginTransactionAsync(cancellation);
+            var foreignKeys = await DropStreamForeignKeysAsync(connection, cancellation);
+            var indexes = await DropSecondaryIndexesAsync(connection, cancellation);
+
+            await using (var writer = await connection.BeginBinaryImportAsync(EventsCopy, cancellation))
             {
-                await WriteEventAsync(writer, e, cancellation);
-                Track(streams, e);
-                AppendToDigest(digest, ref buffer, e);
-                count++;
-                last = e.Seq;
-                lastTimestamp = e.Timestamp;
-                if (clock.Elapsed - reported >= TimeSpan.FromSeconds(1))
+                await foreach (var e in events.WithCancellation(cancellation))
                 {
-                    reported = clock.Elapsed;
-                    progress(count, count / clock.Elapsed.TotalSeconds);
+                    WriteEvent(writer, e);
+                    Track(streams, e);
+                    AppendToDigest(digest, ref buffer, e);
+                    count++;
+                    last = e.Seq;
+                    lastTimestamp = e.Timestamp;
+                    if (clock.Elapsed - reported >= TimeSpan.FromSeconds(1))
+                    {
+                        reported = clock.Elapsed;
+                        progress(count, count / clock.Elapsed.TotalSeconds);
+                    }
                 }
+
+                await writer.CompleteAsync(cancellation);
             }
 
-            await writer.CompleteAsync(cancellation);
+            progress(count, count / Math.Max(clock.Elapsed.TotalSeconds, 1e-6));
+            var result = new Result(count, streams.Count, last, lastTimestamp, Convert.ToHexStringLower(digest.GetHashAndReset()));
+            return new PendingImport(this, connection, transaction, streams, indexes, foreignKeys, result);
         }
-
-        await CopyStreamsAsync(connection, streams, cancellation);
-        // One sorted build per index instead of one insertion per row and index during the COPY.
-        await ExecuteAsync(connection, "set local maintenance_work_mem = '256MB'", cancellation);
-        foreach (var definition in indexes) await ExecuteAsync(connection, definition, cancellation);
-        foreach (var (name, definition) in foreignKeys)
+        catch
         {
-            await ExecuteAsync(connection, $"alter table {_log.Events} add constraint {name} {definition}", cancellation);
+            if (transaction is not null) await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>An import whose events are copied, in its open transaction; disposed without <see cref="CompleteAsync"/>, it is rolled back.</summary>
+    public sealed class PendingImport : IAsyncDisposable
+    {
+        private readonly EventLogImporter _importer;
+        private readonly NpgsqlConnection _connection;
+        private readonly NpgsqlTransaction _transaction;
+        private readonly Dictionary<Guid, StreamRow> _streams;
+        private readonly List<string> _indexes;
+        private readonly List<(string Name, string Definition)> _foreignKeys;
+
+        internal PendingImport(EventLogImporter importer, NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<Guid, StreamRow> streams,
+            List<string> indexes, List<(string Name, string Definition)> foreignKeys, Result result)
+        {
+            _importer = importer;
+            _connection = connection;
+            _transaction = transaction;
+            _streams = streams;
+            _indexes = indexes;
+            _foreignKeys = foreignKeys;
+            Result = result;
         }
 
-        if (last > 0) await ExecuteAsync(connection, $"select setval('{_log.Events}_sequence', {last})", cancellation);
-        await transaction.CommitAsync(cancellation);
-        progress(count, count / Math.Max(clock.Elapsed.TotalSeconds, 1e-6));
-        return new Result(count, streams.Count, last, lastTimestamp, Convert.ToHexStringLower(digest.GetHashAndReset()));
+        public Result Result { get; }
+
+        /// <summary>The streams' rows, the indexes and keys built again, the sequence moved past the last event; committed.</summary>
+        public async Task CompleteAsync(CancellationToken cancellation)
+        {
+            var events = _importer._log.Events;
+            await _importer.CopyStreamsAsync(_connection, _streams, cancellation);
+            // One sorted build per index instead of one insertion per row and index during the COPY.
+            await ExecuteAsync(_connection, "set local maintenance_work_mem = '256MB'", cancellation);
+            foreach (var definition in _indexes) await ExecuteAsync(_connection, definition, cancellation);
+            foreach (var (name, definition) in _foreignKeys)
+            {
+                await ExecuteAsync(_connection, $"alter table {events} add constraint {name} {definition}", cancellation);
+            }
+
+            if (Result.LastSequence > 0) await ExecuteAsync(_connection, $"select setval('{events}_sequence', {Result.LastSequence})", cancellation);
+            await _transaction.CommitAsync(cancellation);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _transaction.DisposeAsync();
+            await _connection.DisposeAsync();
+        }
     }
 
     /// <summary>
@@ -119,7 +188,7 @@ public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
         await CopyStreamsAsync(connection, streams, cancellation);
         await using (var writer = await connection.BeginBinaryImportAsync(EventsCopy, cancellation))
         {
-            foreach (var e in events) await WriteEventAsync(writer, e, cancellation);
+            foreach (var e in events) WriteEvent(writer, e);
             await writer.CompleteAsync(cancellation);
         }
 
@@ -133,30 +202,49 @@ public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
-    private static async Task WriteEventAsync(NpgsqlBinaryImporter writer, StoredEvent e, CancellationToken cancellation)
+    /// <summary>
+    /// One row, written synchronously: its fields go into Npgsql's buffer, and only a full buffer is sent (blocking this
+    /// thread, which does nothing else meanwhile). Fourteen awaited writes per event were a tenth of a restore's CPU.
+    /// </summary>
+    private static void WriteEvent(NpgsqlBinaryImporter writer, StoredEvent e)
     {
-        await writer.StartRowAsync(cancellation);
-        await writer.WriteAsync(e.Seq, NpgsqlDbType.Bigint, cancellation);
-        await writer.WriteAsync(e.Id, NpgsqlDbType.Uuid, cancellation);
-        await writer.WriteAsync(e.StreamId, NpgsqlDbType.Uuid, cancellation);
-        await writer.WriteAsync(e.Version, NpgsqlDbType.Bigint, cancellation);
-        await writer.WriteAsync(e.Data, NpgsqlDbType.Jsonb, cancellation);
-        await writer.WriteAsync(e.Type, NpgsqlDbType.Varchar, cancellation);
-        await writer.WriteAsync(e.Timestamp, NpgsqlDbType.TimestampTz, cancellation);
-        await writer.WriteAsync(e.TenantId, NpgsqlDbType.Varchar, cancellation);
-        await WriteNullableAsync(writer, e.DotnetType, NpgsqlDbType.Varchar, cancellation);
-        await WriteNullableAsync(writer, e.CorrelationId, NpgsqlDbType.Varchar, cancellation);
-        await WriteNullableAsync(writer, e.CausationId, NpgsqlDbType.Varchar, cancellation);
-        await WriteNullableAsync(writer, e.Headers, NpgsqlDbType.Jsonb, cancellation);
-        await WriteNullableAsync(writer, e.UserName, NpgsqlDbType.Varchar, cancellation);
-        await writer.WriteAsync(e.IsArchived, NpgsqlDbType.Boolean, cancellation);
+        writer.StartRow();
+        writer.Write(e.Seq, NpgsqlDbType.Bigint);
+        writer.Write(e.Id, NpgsqlDbType.Uuid);
+        writer.Write(e.StreamId, NpgsqlDbType.Uuid);
+        writer.Write(e.Version, NpgsqlDbType.Bigint);
+        writer.Write(e.Data, NpgsqlDbType.Jsonb);
+        writer.Write(e.Type, NpgsqlDbType.Varchar);
+        writer.Write(e.Timestamp, NpgsqlDbType.TimestampTz);
+        writer.Write(e.TenantId, NpgsqlDbType.Varchar);
+        WriteNullable(writer, e.DotnetType, NpgsqlDbType.Varchar);
+        WriteNullable(writer, e.CorrelationId, NpgsqlDbType.Varchar);
+        WriteNullable(writer, e.CausationId, NpgsqlDbType.Varchar);
+        WriteNullable(writer, e.Headers, NpgsqlDbType.Jsonb);
+        WriteNullable(writer, e.UserName, NpgsqlDbType.Varchar);
+        writer.Write(e.IsArchived, NpgsqlDbType.Boolean);
+    }
+
+    private static void WriteNullable(NpgsqlBinaryImporter writer, string? value, NpgsqlDbType type)
+    {
+        if (value is null) writer.WriteNull();
+        else writer.Write(value, type);
     }
 
     /// <summary>The stream's row as its events leave it: created by the first, at the last one's version and time.</summary>
-    private static void Track(Dictionary<Guid, StreamRow> streams, StoredEvent e) =>
-        streams[e.StreamId] = streams.TryGetValue(e.StreamId, out var stream)
-            ? stream with { Version = e.Version, Timestamp = e.Timestamp, Type = e.StreamType ?? stream.Type }
-            : new StreamRow(e.StreamType, e.Version, e.Timestamp, e.Timestamp, e.TenantId);
+    private static void Track(Dictionary<Guid, StreamRow> streams, StoredEvent e)
+    {
+        ref var stream = ref CollectionsMarshal.GetValueRefOrAddDefault(streams, e.StreamId, out var exists);
+        if (!exists)
+        {
+            stream = new StreamRow(e.StreamType, e.Version, e.Timestamp, e.TenantId);
+            return;
+        }
+
+        stream!.Version = e.Version;
+        stream.Timestamp = e.Timestamp;
+        stream.Type = e.StreamType ?? stream.Type;
+    }
 
     private async Task CopyStreamsAsync(NpgsqlConnection connection, Dictionary<Guid, StreamRow> streams, CancellationToken cancellation)
     {

@@ -23,11 +23,12 @@ public static class ArchiveReader
         {
             try
             {
+                var decoder = new SegmentDecoder();
                 var previous = ArchiveSegment.Genesis;
                 var expectedFrom = 1L;
                 foreach (var segment in manifest)
                 {
-                    var events = await ReadSegmentAsync(store, segment, previous, expectedFrom, stop.Token);
+                    var events = await ReadSegmentAsync(store, decoder, segment, previous, expectedFrom, stop.Token);
                     await segments.Writer.WriteAsync(events, stop.Token);
                     previous = segment.Sha256;
                     expectedFrom = segment.To + 1;
@@ -60,7 +61,7 @@ public static class ArchiveReader
         }
     }
 
-    private static async Task<List<StoredEvent>> ReadSegmentAsync(IArchiveStore store, ArchiveSegment segment, string previous, long expectedFrom,
+    private static async Task<List<StoredEvent>> ReadSegmentAsync(IArchiveStore store, SegmentDecoder decoder, ArchiveSegment segment, string previous, long expectedFrom,
         CancellationToken cancellation)
     {
         if (segment.PreviousSha256 != previous)
@@ -76,7 +77,7 @@ public static class ArchiveReader
         List<StoredEvent> events;
         try
         {
-            events = SegmentCodec.Decode(bytes);
+            events = decoder.Decode(bytes, (int)Math.Min(segment.Events, 1 << 20));
         }
         catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

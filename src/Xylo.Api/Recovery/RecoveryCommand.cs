@@ -163,30 +163,52 @@ public sealed class RecoveryCommand : JasperFxAsyncCommand<RecoveryInput>
 
         await Console.Error.WriteLineAsync($"restoring {what} into schema {schema}");
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        // The views fold while the events are imported (one read of the archive, the folds on the other core) and are
-        // written once the import is done.
+        // The views fold while the events are imported (one read of the archive, the folds on the other core). Once the
+        // events are copied, the log's streams, indexes and keys are built in the import's transaction while the views are
+        // written, and the views are digested while the log is still being indexed.
         var importTime = TimeSpan.Zero;
-        var (imported, replay) = await LogReplay.AlongsideAsync(store, new EventLogDatabase(database, schema), events, async tee =>
-            {
-                var result = await importer.ImportAsync(tee,
-                    (count, rate) => Console.Error.WriteLine($"imported {count:N0} events ({rate:N0} events/s)"), CancellationToken.None);
-                // Statistics for the freshly copied log before the API plans a query on it.
-                await importer.AnalyzeAsync(CancellationToken.None);
-                importTime = clock.Elapsed;
-                return result;
-            },
-            result => result.LastSequence, line => Console.Error.WriteLine(line), CancellationToken.None);
-        var rebuildTime = clock.Elapsed - importTime;
-        var (digest, rows) = await ReadModelDigest.ComputeAsync(database, schema, ReadModels.Tables(store), CancellationToken.None);
+        EventLogImporter.PendingImport? pending = null;
+        Task? indexing = null;
+        try
+        {
+            var (imported, _) = await LogReplay.AlongsideAsync(store, new EventLogDatabase(database, schema), events, async tee =>
+                {
+                    pending = await importer.CopyAsync(tee,
+                        (count, rate) => Console.Error.WriteLine($"imported {count:N0} events ({rate:N0} events/s)"), CancellationToken.None);
+                    importTime = clock.Elapsed;
+                    indexing = IndexAsync(pending, importer);
+                    return pending.Result;
+                },
+                result => result.LastSequence, line => Console.Error.WriteLine(line), CancellationToken.None);
+            var viewsTime = clock.Elapsed - importTime;
+            var (digest, rows) = await ReadModelDigest.ComputeAsync(database, schema, ReadModels.Tables(store), CancellationToken.None);
+            await indexing!;
+            Console.Error.WriteLine($"indexed the log and digested the views {(clock.Elapsed - importTime - viewsTime).TotalSeconds:F1} s after the views were written");
 
-        var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine(
-            $"restored {imported.Events} events, {imported.Streams} streams into schema {schema} in {seconds:F1} s " +
-            $"({imported.Events / Math.Max(seconds, 1e-6):F0} events/s; import {importTime.TotalSeconds:F1} s with the views folding alongside, then the views written in {rebuildTime.TotalSeconds:F1} s)");
-        Console.WriteLine($"last sequence {imported.LastSequence} at {imported.LastTimestamp?.ToString("O", CultureInfo.InvariantCulture) ?? "-"}");
-        Console.WriteLine($"log digest sha256:{imported.LogDigest}");
-        Console.WriteLine($"read models digest sha256:{digest} ({rows} rows)");
+            var seconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine(
+                $"restored {imported.Events} events, {imported.Streams} streams into schema {schema} in {seconds:F1} s " +
+                $"({imported.Events / Math.Max(seconds, 1e-6):F0} events/s; events copied in {importTime.TotalSeconds:F1} s with the views folding alongside, " +
+                $"then the views written in {viewsTime.TotalSeconds:F1} s while the log was indexed)");
+            Console.WriteLine($"last sequence {imported.LastSequence} at {imported.LastTimestamp?.ToString("O", CultureInfo.InvariantCulture) ?? "-"}");
+            Console.WriteLine($"log digest sha256:{imported.LogDigest}");
+            Console.WriteLine($"read models digest sha256:{digest} ({rows} rows)");
+        }
+        finally
+        {
+            // A failure while the log is being indexed waits for it to stop before its connection is closed (rolled back).
+            if (indexing is not null) await indexing.ContinueWith(_ => { }, TaskScheduler.Default);
+            if (pending is not null) await pending.DisposeAsync();
+        }
+
         return true;
+    }
+
+    /// <summary>The import completed (streams, indexes, keys, sequence, commit), then fresh planner statistics for the copied log.</summary>
+    private static async Task IndexAsync(EventLogImporter.PendingImport pending, EventLogImporter importer)
+    {
+        await pending.CompleteAsync(CancellationToken.None);
+        await importer.AnalyzeAsync(CancellationToken.None);
     }
 
     private static bool Fail(string message)

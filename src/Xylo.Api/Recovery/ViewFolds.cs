@@ -23,6 +23,12 @@ internal interface IViewFold
 
     IReadOnlyCollection<Type> EventTypes { get; }
 
+    /// <summary>
+    /// Events taken since the view last wrote: a measure of the work its next write has (its documents grow with their
+    /// events), by which the views are written largest first.
+    /// </summary>
+    long Pending { get; }
+
     ValueTask FoldAsync(IReadOnlyList<IEvent> events, CancellationToken cancellation);
 
     /// <summary>Writes what is left in memory; the count of documents written by the whole replay.</summary>
@@ -53,10 +59,19 @@ internal static class ViewFold
         throw new InvalidOperationException($"projection {source.Name} ({source.GetType().Name}) cannot be replayed in one pass");
     }
 
+    /// <summary>
+    /// A connection of the store's database for a view's reads and writes. Where the server has lz4, the documents it
+    /// writes are compressed with it: PostgreSQL's default (pglz) took 1.7 of the 4.4 s the server spent taking in the
+    /// 47,654 points accounts (3.6 KB of JSON each) of the 1,000,000-event bench log; lz4 next to nothing. Reads decompress
+    /// either.
+    /// </summary>
     public static async Task<NpgsqlConnection> OpenAsync(DocumentStore store, CancellationToken cancellation)
     {
         var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
+        await using var lz4 = new NpgsqlCommand(
+            "select set_config(name, 'lz4', false) from pg_settings where name = 'default_toast_compression' and 'lz4' = any(enumvals)", connection);
+        await lz4.ExecuteNonQueryAsync(cancellation);
         return connection;
     }
 
@@ -99,12 +114,15 @@ internal sealed class AggregateFold<TDoc, TId> : IViewFold, IIdentitySetter<TDoc
 
     public string Name { get; }
 
+    public long Pending { get; private set; }
+
     public IReadOnlyList<Type> DocumentTypes => [typeof(TDoc)];
 
     public IReadOnlyCollection<Type> EventTypes { get; }
 
     public async ValueTask FoldAsync(IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
+        Pending += events.Count;
         _projection.StartBatch();
         foreach (var group in (await _slicer.SliceAsync(events)).Cast<SliceGroup<TDoc, TId>>())
         {
@@ -201,6 +219,7 @@ internal sealed class AggregateFold<TDoc, TId> : IViewFold, IIdentitySetter<TDoc
         }
 
         _documents.Clear();
+        Pending = 0;
     }
 
     /// <summary>One COPY into the table, or into a temporary table and an upsert from it once an earlier flush wrote some.</summary>
@@ -368,6 +387,8 @@ internal sealed class EventProjectionFold(
     private Task _flushing = Task.CompletedTask;
 
     public string Name => source.Name;
+
+    public long Pending => _pending.Count;
 
     public IReadOnlyList<Type> DocumentTypes => source.PublishedTypes().ToList();
 
