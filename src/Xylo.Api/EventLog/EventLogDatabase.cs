@@ -61,7 +61,7 @@ public sealed class EventLogDatabase(NpgsqlDataSource source, string schema)
         command.CommandTimeout = UnboundedReadTimeoutSeconds;
         var events = new List<StoredEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation)) events.Add(Read(reader, 0));
+        while (await reader.ReadAsync(cancellation)) events.Add(Read(reader, 0, dataAsUtf8: true));
         return events;
     }
 
@@ -181,7 +181,8 @@ public sealed class EventLogDatabase(NpgsqlDataSource source, string schema)
     }
 
     /// <summary>Reads <see cref="Columns"/> starting at column <paramref name="first"/>.</summary>
-    internal static StoredEvent Read(NpgsqlDataReader reader, int first) => new(
+    /// <param name="dataAsUtf8">the data as the UTF-8 text it is sent as (for a deserializer), not as a string</param>
+    internal static StoredEvent Read(NpgsqlDataReader reader, int first, bool dataAsUtf8 = false) => new(
         reader.GetInt64(first),
         reader.GetGuid(first + 1),
         reader.GetGuid(first + 2),
@@ -189,14 +190,17 @@ public sealed class EventLogDatabase(NpgsqlDataSource source, string schema)
         reader.GetInt64(first + 4),
         reader.GetString(first + 5),
         reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6),
-        reader.GetString(first + 7),
+        dataAsUtf8 ? null! : reader.GetString(first + 7),
         reader.GetFieldValue<DateTimeOffset>(first + 8),
         reader.GetString(first + 9),
         reader.IsDBNull(first + 10) ? null : reader.GetString(first + 10),
         reader.IsDBNull(first + 11) ? null : reader.GetString(first + 11),
         reader.IsDBNull(first + 12) ? null : reader.GetString(first + 12),
         reader.IsDBNull(first + 13) ? null : reader.GetString(first + 13),
-        !reader.IsDBNull(first + 14) && reader.GetBoolean(first + 14));
+        !reader.IsDBNull(first + 14) && reader.GetBoolean(first + 14))
+    {
+        DataUtf8 = dataAsUtf8 ? reader.GetFieldValue<byte[]>(first + 7) : default,
+    };
 
     private static string Parameter(NpgsqlCommand command, object value)
     {

@@ -155,11 +155,13 @@ public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
     /// </summary>
     private static void AppendToDigest(IncrementalHash digest, ref byte[] buffer, StoredEvent e)
     {
-        var needed = 128 + Encoding.UTF8.GetMaxByteCount(e.Type.Length + e.Data.Length);
+        var data = e.DataUtf8.Span;
+        var needed = 130 + Encoding.UTF8.GetMaxByteCount(e.Type.Length) + data.Length;
         if (buffer.Length < needed) buffer = new byte[Math.Max(needed, buffer.Length * 2)];
         if (!System.Text.Unicode.Utf8.TryWrite(buffer, $"{e.Seq}\t{e.Id}\t{e.StreamId}\t{e.Version}\t{e.Type}\t", out var written))
             throw new InvalidOperationException("the digest buffer is too small");
-        written += Encoding.UTF8.GetBytes(e.Data, buffer.AsSpan(written));
+        data.CopyTo(buffer.AsSpan(written));
+        written += data.Length;
         buffer[written++] = (byte)'\n';
         digest.AppendData(buffer, 0, written);
     }
@@ -213,7 +215,7 @@ public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
         writer.Write(e.Id, NpgsqlDbType.Uuid);
         writer.Write(e.StreamId, NpgsqlDbType.Uuid);
         writer.Write(e.Version, NpgsqlDbType.Bigint);
-        writer.Write(e.Data, NpgsqlDbType.Jsonb);
+        writer.Write(e.DataUtf8, NpgsqlDbType.Jsonb);
         writer.Write(e.Type, NpgsqlDbType.Varchar);
         writer.Write(e.Timestamp, NpgsqlDbType.TimestampTz);
         writer.Write(e.TenantId, NpgsqlDbType.Varchar);

@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Diagnostics;
 using System.Runtime;
 using System.Threading.Channels;
@@ -85,18 +85,9 @@ public static class LogReplay
 
     private static IEvent ToEvent(ISerializer serializer, EventMapping mapping, StoredEvent stored)
     {
-        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(stored.Data.Length));
-        IEvent e;
-        try
-        {
-            var length = Encoding.UTF8.GetBytes(stored.Data, bytes);
-            e = mapping.Wrap(serializer.FromJson(mapping.DocumentType, new MemoryStream(bytes, 0, length, writable: false)));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
-
+        var e = MemoryMarshal.TryGetArray(stored.DataUtf8, out var utf8)
+            ? mapping.Wrap(serializer.FromJson(mapping.DocumentType, new MemoryStream(utf8.Array!, utf8.Offset, utf8.Count, writable: false)))
+            : throw new InvalidOperationException("event data not held in an array");
         e.Sequence = stored.Seq;
         e.Id = stored.Id;
         e.StreamId = stored.StreamId;

@@ -33,21 +33,6 @@ public static class SegmentCodec
     /// <summary>Every event of a segment (a decoder of its own: for many segments, keep one <see cref="SegmentDecoder"/>).</summary>
     public static List<StoredEvent> Decode(byte[] bytes) => new SegmentDecoder().Decode(bytes);
 
-    /// <summary>The value's exact text, as <see cref="JsonElement.GetRawText"/> gives it.</summary>
-    internal static string RawText(ref Utf8JsonReader json, ReadOnlySpan<byte> line)
-    {
-        var start = (int)json.TokenStartIndex;
-        json.Skip();
-        return Encoding.UTF8.GetString(line[start..(int)json.BytesConsumed]);
-    }
-
-    internal static void Expect(bool condition, string what)
-    {
-        if (!condition) throw new JsonException($"expected {what}");
-    }
-
-    internal static KeyNotFoundException Missing(string property) => new($"the line has no \"{property}\"");
-
     private static void WriteLine(Utf8JsonWriter json, StoredEvent e)
     {
         json.WriteStartObject();
