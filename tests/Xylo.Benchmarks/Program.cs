@@ -638,6 +638,7 @@ internal static class Program
               at 32 clients (≤ 500 users, the earn command above). Then the log is brought to {options.RestoreEvents:N0} events (the same COPY seeding, shared with rebuild), the API is started again until
               `xylo_archive_last_sequence` reaches the head (the catch-up rate), stopped, and `dotnet Xylo.Api.dll recovery restore --archive <dir> --database-url <empty database xylo_restore>` is timed:
               import with verification, then every projection rebuilt; events / wall time of the command. The restored views are counted against the restored log.
+              Then `recovery digest --database-url <restored>` (the log read back, whose digest must equal the restore's, and the read models' digest) is timed as its own row.
             """;
         // Hand-written analysis below the marker survives regeneration.
         const string NotesMarker = "<!-- notes: kept by ./xylo bench across runs -->";

@@ -252,6 +252,17 @@ internal static partial class RecoveryScenario
         if (restored < events) throw new InvalidOperationException($"restore brought back {restored:N0} events, the log held {events:N0} before archiving: {summary}");
         var views = await CheckViewsAsync(targetNpgsql, "xylo", cancellation);
         var statements = await Statements.ReportAsync(options, "the restore", restored, run.Seconds, cancellation, "event", RestoreDatabase);
+
+        // The read models' digest is on demand (`recovery digest`), as an operator compares a restore with its source.
+        Console.WriteLine($"bench: restore: dotnet Xylo.Api.dll recovery digest --database-url {target}");
+        var digest = await RunCommandAsync(options, ["recovery", "digest", "--database-url", target],
+            new Dictionary<string, string> { ["Archive__Enabled"] = "false" }, TimeSpan.FromMinutes(10), cancellation);
+        if (digest.ExitCode != 0) throw new InvalidOperationException($"recovery digest exited with {digest.ExitCode}: {Tail(digest)}");
+        var restoredLog = run.Stdout.FirstOrDefault(l => l.StartsWith("log digest ", StringComparison.Ordinal)) ?? "(none)";
+        var digestedLog = digest.Stdout.FirstOrDefault(l => l.StartsWith("log digest ", StringComparison.Ordinal)) ?? "(none)";
+        var logMatches = digestedLog.StartsWith(restoredLog + " ", StringComparison.Ordinal);
+        if (!logMatches) throw new InvalidOperationException($"the restored log digests as {digestedLog}, the restore wrote {restoredLog}");
+        var viewsDigest = digest.Stdout.FirstOrDefault(l => l.StartsWith("read models digest ", StringComparison.Ordinal)) ?? "(none)";
         var rate = restored / run.Seconds;
         var archiveRate = toArchive / archiveSeconds;
         Console.WriteLine($"bench: restore: {restored:N0} events in {run.Seconds:F1} s wall ({rate:N0} events/s); views {views.Summary}");
@@ -263,6 +274,8 @@ internal static partial class RecoveryScenario
         [
             new("restore", "events/s, archive → empty database incl. rebuild", $"{rate:N0} events/s", "—", "—", goal,
                 $"{restored:N0} events (the archive of the seeded log); `dotnet Xylo.Api.dll recovery restore` {run.Seconds:F1} s wall incl. host start; its summary: \"{summary}\"; views {views.Summary}; cores {Cores(run.Cores)}"),
+            new("restore", "digest of the restored database (recovery digest)", $"{digest.Seconds:F1} s", "—", "—", "—",
+                $"`dotnet Xylo.Api.dll recovery digest --database-url <restored>` {digest.Seconds:F1} s wall incl. host start: the log read back (its digest equal to the one the restore wrote) and \"{viewsDigest}\"; on demand, not part of the restore's time above"),
             new("restore", "archive catch-up (API archiving the seeded log)", $"{archiveRate:N0} events/s", "—", "—", "—",
                 $"{toArchive:N0} events not yet archived, to sequence {head:N0}, in {archiveSeconds:F1} s (from the API being ready until xylo_archive_last_sequence reached the head); cores {Cores(archiveCores)}"),
         ];
@@ -278,6 +291,7 @@ internal static partial class RecoveryScenario
             coresUsed = run.Cores,
             busiestProcesses = run.Busiest,
             statements,
+            digest = new { command = "dotnet Xylo.Api.dll recovery digest --database-url <restored>", wallSeconds = digest.Seconds, log = digestedLog, readModels = viewsDigest, logMatches },
             archive = new { directory = Path.GetRelativePath(options.Root, archive), events, archivedBefore, toArchive, head, seconds = archiveSeconds, eventsPerSecond = archiveRate, coresUsed = archiveCores, busiestProcesses = archiveBusiest },
         });
     }

@@ -155,6 +155,21 @@ public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
         }
     }
 
+    /// <summary>The log digest of events read back (<see cref="Result.LogDigest"/> of the import that wrote them): what a restore is compared by.</summary>
+    public static async Task<(string Digest, long Events)> LogDigestAsync(IAsyncEnumerable<StoredEvent> events, CancellationToken cancellation)
+    {
+        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[4096];
+        long count = 0;
+        await foreach (var e in events.WithCancellation(cancellation))
+        {
+            AppendToDigest(digest, ref buffer, e);
+            count++;
+        }
+
+        return (Convert.ToHexStringLower(digest.GetHashAndReset()), count);
+    }
+
     /// <summary>
     /// The log digest's line for an event, <c>seq, id, stream, version, type, data</c> tab-separated, encoded into a
     /// buffer kept across events (a formatted string and its bytes per event were a gigabyte of garbage a million events).

@@ -23,7 +23,15 @@ public sealed class RestoringTests(RecoveryFixture fixture)
 
             (code, output) = await XyloCli.RunAsync("recovery", "restore", "--archive", fixture.ArchiveDirectory, "--database-url", full);
             code.ShouldBe(0, output);
-            output.ShouldContain($"read models digest sha256:{fixture.LiveDigest}");
+            var logDigest = output.Split('\n').Single(l => l.StartsWith("log digest sha256:", StringComparison.Ordinal)).Trim();
+            var (digested, digests) = await XyloCli.RunAsync("recovery", "digest", "--database-url", full);
+            digested.ShouldBe(0, digests);
+            digests.ShouldContain($"read models digest sha256:{fixture.LiveDigest}");
+            digests.ShouldContain(logDigest + " (", Case.Sensitive, "the log read back digests as the restore's import of it did");
+            (digested, var live) = await XyloCli.RunAsync("recovery", "digest", "--database-url", fixture.DatabaseUrl);
+            digested.ShouldBe(0, live);
+            live.ShouldContain($"read models digest sha256:{fixture.LiveDigest}");
+            live.ShouldContain(logDigest + " (", Case.Sensitive, "the restore's log digests as its source does");
             (await fixture.DigestAsync(full, CritterStackSetup.Schema)).ShouldBe(fixture.LiveDigest, output);
             (await ReadAsync(full, EventLog)).ShouldBe(await ReadAsync(fixture.DatabaseUrl, EventLog), "every event is back with its sequence, ids, version, timestamp and metadata");
             (await ReadAsync(full, Streams)).ShouldBe(await ReadAsync(fixture.DatabaseUrl, Streams), "every stream is back with its type and version");
