@@ -14,7 +14,7 @@ namespace Xylo.Api.EventLog;
 /// The values are the types' binary forms as PostgreSQL receives them: bigint and the timestamp's microseconds since
 /// 2000-01-01 UTC big-endian (the timestamp's ticks cut to microseconds as Npgsql cuts them), a uuid's 16 bytes in
 /// network order, text as UTF-8 (the client encoding Npgsql sets), jsonb as its format version (1) and the UTF-8 text,
-/// a boolean as one byte. The events' columns are <see cref="EventLogImporter"/>'s COPY column list, in that order.
+/// a boolean as one byte, in the order of the COPY's column list, which is kept here with them.
 /// </remarks>
 internal sealed class EventCopyWriter
 {
@@ -30,9 +30,12 @@ internal sealed class EventCopyWriter
 
     private EventCopyWriter(NpgsqlRawCopyStream copy) => _copy = copy;
 
-    public static async Task<EventCopyWriter> BeginAsync(NpgsqlConnection connection, string copyFromStdinBinary, CancellationToken cancellation)
+    /// <param name="events">the qualified name of the event table</param>
+    public static async Task<EventCopyWriter> BeginAsync(NpgsqlConnection connection, string events, CancellationToken cancellation)
     {
-        var writer = new EventCopyWriter(await connection.BeginRawBinaryCopyAsync(copyFromStdinBinary, cancellation));
+        var writer = new EventCopyWriter(await connection.BeginRawBinaryCopyAsync(
+            $"copy {events} (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, causation_id, headers, user_name, is_archived) from stdin (format binary)",
+            cancellation));
         writer.Reserve(Signature.Length + 8);
         Signature.CopyTo(writer._buffer.AsSpan(writer._length));
         writer._length += Signature.Length;

@@ -27,9 +27,6 @@ public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
 
     public sealed record Result(long Events, int Streams, long LastSequence, DateTimeOffset? LastTimestamp, string LogDigest);
 
-    private string EventsCopy =>
-        $"copy {_log.Events} (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, causation_id, headers, user_name, is_archived) from stdin (format binary)";
-
     /// <summary>Refuses a target that already holds events: a restore never merges two histories.</summary>
     public async Task EnsureEmptyAsync(CancellationToken cancellation)
     {
@@ -69,7 +66,7 @@ public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
             var foreignKeys = await DropStreamForeignKeysAsync(connection, cancellation);
             var indexes = await DropSecondaryIndexesAsync(connection, cancellation);
 
-            var writer = await EventCopyWriter.BeginAsync(connection, EventsCopy, cancellation);
+            var writer = await EventCopyWriter.BeginAsync(connection, _log.Events, cancellation);
             try
             {
                 await foreach (var e in events.WithCancellation(cancellation))
@@ -209,7 +206,7 @@ public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
         var streams = new Dictionary<Guid, StreamRow>();
         foreach (var e in events) Track(streams, e);
         await CopyStreamsAsync(connection, streams, cancellation);
-        var writer = await EventCopyWriter.BeginAsync(connection, EventsCopy, cancellation);
+        var writer = await EventCopyWriter.BeginAsync(connection, _log.Events, cancellation);
         try
         {
             foreach (var e in events) writer.Write(e);
