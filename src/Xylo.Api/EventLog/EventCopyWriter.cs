@@ -111,19 +111,9 @@ internal sealed class EventCopyWriter
         _length += 16;
     }
 
-    private void TextField(string? value)
-    {
-        if (value is null)
-        {
-            Null();
-            return;
-        }
+    private void TextField(string? value) => Utf8Field(value, jsonb: false);
 
-        Reserve(4 + Encoding.UTF8.GetMaxByteCount(value.Length));
-        var written = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length + 4));
-        Int32(written);
-        _length += written;
-    }
+    private void JsonbField(string? value) => Utf8Field(value, jsonb: true);
 
     private void JsonbField(ReadOnlySpan<byte> utf8)
     {
@@ -134,7 +124,8 @@ internal sealed class EventCopyWriter
         _length += utf8.Length;
     }
 
-    private void JsonbField(string? value)
+    /// <summary>A string as UTF-8, encoded straight into the buffer; as jsonb, after its format version.</summary>
+    private void Utf8Field(string? value, bool jsonb)
     {
         if (value is null)
         {
@@ -142,11 +133,12 @@ internal sealed class EventCopyWriter
             return;
         }
 
-        Reserve(5 + Encoding.UTF8.GetMaxByteCount(value.Length));
-        var written = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length + 5));
-        Int32(1 + written);
-        _buffer[_length++] = 1;
-        _length += written;
+        var prefix = jsonb ? 1 : 0;
+        Reserve(4 + prefix + Encoding.UTF8.GetMaxByteCount(value.Length));
+        var written = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length + 4 + prefix));
+        Int32(prefix + written);
+        if (jsonb) _buffer[_length] = 1;
+        _length += prefix + written;
     }
 
     private void Null()

@@ -35,20 +35,13 @@ public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
             throw new InvalidOperationException($"the target already has events in {_log.Events} (up to sequence {events}); restore needs an empty database");
     }
 
-    /// <summary>Restores events in sequence order into an empty event store, then moves the sequence past the last one.</summary>
-    public async Task<Result> ImportAsync(IAsyncEnumerable<StoredEvent> events, Action<long, double> progress, CancellationToken cancellation)
-    {
-        await using var pending = await CopyAsync(events, progress, cancellation);
-        await pending.CompleteAsync(cancellation);
-        return pending.Result;
-    }
-
     /// <summary>
-    /// The first half of <see cref="ImportAsync"/>: the events copied into the log (its secondary indexes and the foreign
-    /// key to the streams dropped first), in a transaction left open. The caller completes it, and may do other work
-    /// meanwhile (a restore writes its views while the log's indexes are built).
+    /// Restores events in sequence order into an empty event store, in two steps: this one copies the events into the log
+    /// (its secondary indexes and the foreign key to the streams dropped first) in a transaction left open;
+    /// <see cref="PendingImport.CompleteAsync"/> adds the streams, builds the indexes and keys and moves the sequence past
+    /// the last event. The caller may do other work between them (a restore writes its views while the log is indexed).
     /// </summary>
-    public async Task<PendingImport> CopyAsync(IAsyncEnumerable<StoredEvent> events, Action<long, double> progress, CancellationToken cancellation)
+    internal async Task<PendingImport> CopyAsync(IAsyncEnumerable<StoredEvent> events, Action<long, double> progress, CancellationToken cancellation)
     {
         var streams = new Dictionary<Guid, StreamRow>();
         using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -105,50 +98,32 @@ public sealed class EventLogImporter(NpgsqlDataSource database, string schema)
     }
 
     /// <summary>An import whose events are copied, in its open transaction; disposed without <see cref="CompleteAsync"/>, it is rolled back.</summary>
-    public sealed class PendingImport : IAsyncDisposable
+    internal sealed class PendingImport(EventLogImporter importer, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        Dictionary<Guid, StreamRow> streams, List<string> indexes, List<(string Name, string Definition)> foreignKeys, Result result) : IAsyncDisposable
     {
-        private readonly EventLogImporter _importer;
-        private readonly NpgsqlConnection _connection;
-        private readonly NpgsqlTransaction _transaction;
-        private readonly Dictionary<Guid, StreamRow> _streams;
-        private readonly List<string> _indexes;
-        private readonly List<(string Name, string Definition)> _foreignKeys;
-
-        internal PendingImport(EventLogImporter importer, NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<Guid, StreamRow> streams,
-            List<string> indexes, List<(string Name, string Definition)> foreignKeys, Result result)
-        {
-            _importer = importer;
-            _connection = connection;
-            _transaction = transaction;
-            _streams = streams;
-            _indexes = indexes;
-            _foreignKeys = foreignKeys;
-            Result = result;
-        }
-
-        public Result Result { get; }
+        public Result Result { get; } = result;
 
         /// <summary>The streams' rows, the indexes and keys built again, the sequence moved past the last event; committed.</summary>
         public async Task CompleteAsync(CancellationToken cancellation)
         {
-            var events = _importer._log.Events;
-            await _importer.CopyStreamsAsync(_connection, _streams, cancellation);
+            var events = importer._log.Events;
+            await importer.CopyStreamsAsync(connection, streams, cancellation);
             // One sorted build per index instead of one insertion per row and index during the COPY.
-            await ExecuteAsync(_connection, "set local maintenance_work_mem = '256MB'", cancellation);
-            foreach (var definition in _indexes) await ExecuteAsync(_connection, definition, cancellation);
-            foreach (var (name, definition) in _foreignKeys)
+            await ExecuteAsync(connection, "set local maintenance_work_mem = '256MB'", cancellation);
+            foreach (var definition in indexes) await ExecuteAsync(connection, definition, cancellation);
+            foreach (var (name, definition) in foreignKeys)
             {
-                await ExecuteAsync(_connection, $"alter table {events} add constraint {name} {definition}", cancellation);
+                await ExecuteAsync(connection, $"alter table {events} add constraint {name} {definition}", cancellation);
             }
 
-            if (Result.LastSequence > 0) await ExecuteAsync(_connection, $"select setval('{events}_sequence', {Result.LastSequence})", cancellation);
-            await _transaction.CommitAsync(cancellation);
+            if (Result.LastSequence > 0) await ExecuteAsync(connection, $"select setval('{events}_sequence', {Result.LastSequence})", cancellation);
+            await transaction.CommitAsync(cancellation);
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _transaction.DisposeAsync();
-            await _connection.DisposeAsync();
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
         }
     }
 

@@ -30,9 +30,6 @@ public static class SegmentCodec
 
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    /// <summary>Every event of a segment (a decoder of its own: for many segments, keep one <see cref="SegmentDecoder"/>).</summary>
-    public static List<StoredEvent> Decode(byte[] bytes) => new SegmentDecoder().Decode(bytes);
-
     private static void WriteLine(Utf8JsonWriter json, StoredEvent e)
     {
         json.WriteStartObject();

@@ -124,7 +124,7 @@ public sealed class SegmentDecoder
     /// <summary>A value that repeats across events, as one string per distinct value.</summary>
     private string? Repeated(ref Utf8JsonReader json)
     {
-        if (json.TokenType != JsonTokenType.String || json.ValueIsEscaped || json.HasValueSequence) return json.GetString();
+        if (json.TokenType != JsonTokenType.String || json.ValueIsEscaped) return json.GetString();
         var lookup = _interned.GetAlternateLookup<ReadOnlySpan<byte>>();
         if (lookup.TryGetValue(json.ValueSpan, out var known)) return known;
         var value = json.GetString()!;
